@@ -16,7 +16,11 @@
 
 #include "core_buf.h"
 
-/* Records and fields larger than these are rejected as CORE_ETOOBIG. */
+/*
+ * A record with more fields than CORE_CSV_MAX_FIELDS, or more input bytes
+ * than CORE_CSV_MAX_RECORD (quotes included, line break excluded), is
+ * rejected as CORE_ETOOBIG.
+ */
 #define CORE_CSV_MAX_FIELDS 256
 #define CORE_CSV_MAX_RECORD (1u << 20)
 
@@ -36,18 +40,20 @@ void core_csv_free(core_csv *r);
 
 /*
  * Reads the next record into rec. Returns 1 when a record was read, 0 at the
- * end of input, or a negative error for a record that could not be read:
- * CORE_EUTF8 (a field is not valid UTF-8), CORE_ESYNTAX (a quote is never
- * closed), CORE_ETOOBIG (too many fields or too many bytes). After
- * CORE_EUTF8 or CORE_ETOOBIG the reader has skipped that record and the next
- * call continues with the following one; after CORE_ESYNTAX it is at the end.
+ * end of input, or a negative error for a record that could not be read. The
+ * errors are CORE_EUTF8 (a field is not valid UTF-8), CORE_ESYNTAX (a quote
+ * is never closed), CORE_ETOOBIG (too many fields or too many bytes) and
+ * CORE_ENOMEM. After CORE_EUTF8, CORE_ETOOBIG or CORE_ENOMEM the reader has
+ * skipped that record and the next call continues with the following one;
+ * after CORE_ESYNTAX it is at the end.
  * core_csv_error describes the failure. Blank lines are skipped.
  */
 int core_csv_next(core_csv *r, core_csv_record *rec);
 
 /*
  * Returns a message for the last error that names the line and column, for
- * example "invalid UTF-8 at line 12, column 40". Columns count bytes from 1.
+ * example "invalid UTF-8 at line 12, column 40". Columns count bytes from 1,
+ * and on line 1 a byte order mark counts too.
  */
 const char *core_csv_error(const core_csv *r);
 
