@@ -10,7 +10,7 @@ core_buf_reserve(core_buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1; /* +1 keeps room for the NUL */
 	size_t cap;
-	char  *data;
+	char *data;
 
 	if (need < b->len) {
 		return CORE_ENOMEM;
@@ -26,7 +26,7 @@ core_buf_reserve(core_buf *b, size_t extra)
 		return CORE_ENOMEM;
 	}
 	b->data = data;
-	b->cap  = cap;
+	b->cap = cap;
 	return 0;
 }
 
@@ -64,6 +64,6 @@ core_buf_free(core_buf *b)
 {
 	free(b->data);
 	b->data = NULL;
-	b->len  = 0;
-	b->cap  = 0;
+	b->len = 0;
+	b->cap = 0;
 }

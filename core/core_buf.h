@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 typedef struct core_buf {
-	char  *data; /* NULL until the first append */
+	char *data; /* NULL until the first append */
 	size_t len;
 	size_t cap;
 } core_buf;
@@ -18,7 +18,7 @@ typedef struct core_buf {
 /* A view of bytes owned by someone else; not NUL-terminated. */
 typedef struct core_str {
 	const char *ptr;
-	size_t      len;
+	size_t len;
 } core_str;
 
 /* Appends len bytes. Returns 0 or CORE_ENOMEM, leaving b unchanged. */
