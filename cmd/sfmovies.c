@@ -1,0 +1,63 @@
+/*
+ * The sfmovies binary: one executable whose first argument picks the
+ * component to run. Each subcommand's code lives in its component's folder.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mgr_dataset.h"
+
+#ifndef SFMOVIES_VERSION
+#define SFMOVIES_VERSION "unknown"
+#endif
+
+typedef struct cmd_entry {
+	const char *name;
+	const char *summary;
+	int (*main)(int argc, char **argv);
+} cmd_entry;
+
+static const cmd_entry cmd_table[] = {
+    {"dataset", "inspect a DataSF film locations export", mgr_dataset_main},
+};
+
+static void
+cmd_usage(FILE *out)
+{
+	fprintf(out, "usage: sfmovies COMMAND [ARGS]\n\n"
+	             "Film locations in San Francisco, served fast.\n\n"
+	             "commands:\n");
+	for (size_t i = 0; i < sizeof(cmd_table) / sizeof(cmd_table[0]); i++) {
+		fprintf(out, "  %-10s %s\n", cmd_table[i].name,
+		        cmd_table[i].summary);
+	}
+	fprintf(out,
+	        "\nRun 'sfmovies COMMAND --help' for a command's options.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		cmd_usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cmd_usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("sfmovies %s\n", SFMOVIES_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(cmd_table) / sizeof(cmd_table[0]); i++) {
+		if (strcmp(argv[1], cmd_table[i].name) == 0) {
+			return cmd_table[i].main(argc - 1, argv + 1);
+		}
+	}
+	fprintf(stderr,
+	        "sfmovies: unknown command \"%s\"; run 'sfmovies "
+	        "--help' for the list\n",
+	        argv[1]);
+	return 2;
+}
