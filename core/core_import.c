@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core_buf.h"
 #include "core_columns.h"
@@ -233,7 +234,8 @@ imp_add_names(importer *imp, imp_names *list, core_column c, int split)
 {
 	void *ctx[2] = {imp, list};
 
-	if (LEN(imp, c) == 0) {
+	/* Some rows write "N/A" for an unknown writer; it names nobody. */
+	if (LEN(imp, c) == 0 || strcasecmp(VAL(imp, c), "N/A") == 0) {
 		return 0;
 	}
 	if (split) {
