@@ -315,7 +315,9 @@ ix_layout_pairs(ix_pairs *ps, const uint32_t *rank, uint32_t **out,
 	for (size_t i = 0; i < ps->n; i++) {
 		ps->v[i].term = rank[ps->v[i].term];
 	}
-	qsort(ps->v, ps->n, sizeof(*ps->v), ix_pair_cmp);
+	if (ps->n > 1) {
+		qsort(ps->v, ps->n, sizeof(*ps->v), ix_pair_cmp);
+	}
 	if ((*out = malloc((ps->n ? ps->n : 1) * sizeof(**out))) == NULL) {
 		return CORE_ENOMEM;
 	}
