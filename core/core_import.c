@@ -610,7 +610,7 @@ imp_copy_names(importer *imp, const imp_names *src, core_name_list *dst)
 static const char *
 imp_slug(importer *imp, const imp_film *f)
 {
-	char year[8] = "";
+	char year[16] = "";
 	size_t len = strlen(f->title_norm);
 	char *slug;
 
