@@ -452,9 +452,11 @@ imp_add_location(importer *imp, uint32_t film)
 		}
 	}
 
+	/* Every row's point is read, so that invalid coordinate text on a
+	 * row whose location already has a point is still counted. */
 	l = &imp->locs[index];
-	if (!(l->flags & CORE_LOC_HAS_POINT) &&
-	    imp_row_point(imp, &lat, &lng)) {
+	if (imp_row_point(imp, &lat, &lng) &&
+	    !(l->flags & CORE_LOC_HAS_POINT)) {
 		l->lat = lat;
 		l->lng = lng;
 		l->flags |= CORE_LOC_HAS_POINT;
