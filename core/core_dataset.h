@@ -88,7 +88,8 @@ typedef struct core_import_stats {
 	char missing_columns[256]; /* known optional columns absent, "a, b" */
 
 	/* The first CORE_IMPORT_MAX_REASONS rejection messages, each naming
-	 * the line, e.g. "line 12: invalid UTF-8 at line 12, column 40". */
+	 * the line, e.g. "line 7: 2 fields, but the header has 18" or
+	 * "invalid UTF-8 at line 12, column 40". */
 	size_t nreasons;
 	char reasons[CORE_IMPORT_MAX_REASONS][160];
 } core_import_stats;
@@ -112,7 +113,8 @@ typedef struct core_dataset core_dataset;
  *
  * On success stores the dataset in *out and returns 0. Returns CORE_ENOTFOUND
  * when the header has no Title column, CORE_ESYNTAX for an unterminated quote
- * or an empty file, or CORE_ENOMEM; err then holds a message. stats may be
+ * or an empty file, CORE_EUTF8 or CORE_ETOOBIG when the header record itself
+ * is invalid, or CORE_ENOMEM; err then holds a message. stats may be
  * NULL; when given it is filled on success and on failure.
  */
 int core_dataset_import(core_dataset **out, const char *csv, size_t len,
