@@ -7,20 +7,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core_buf.h"
 #include "core_dataset.h"
 #include "core_json.h"
-#include "mgr_file.h"
+#include "rpc_file.h"
+#include "rpc_snapshot.h"
 
 static const char mgr_dataset_usage[] =
     "usage: sfmovies dataset inspect FILE [--json]\n"
+    "       sfmovies dataset build FILE -o SNAPSHOT\n"
     "\n"
-    "Imports a DataSF film locations CSV export and prints the rows read and\n"
-    "rejected (with reasons), duplicates dropped, films, locations, and\n"
-    "locations with and without coordinates.\n"
+    "inspect imports a DataSF film locations CSV export and prints the rows\n"
+    "read and rejected (with reasons), duplicates dropped, films, locations,\n"
+    "and locations with and without coordinates.\n"
     "\n"
-    "  --json   print the same report as one JSON object\n";
+    "  --json   print the same report as one JSON object\n"
+    "\n"
+    "build checks that the export imports and writes it as a versioned,\n"
+    "checksummed snapshot file that 'sfmovies node --snapshot' serves.\n";
 
 static void
 mgr_inspect_text(const char *path, const core_import_stats *st)
@@ -35,8 +41,8 @@ mgr_inspect_text(const char *path, const core_import_stats *st)
 	printf("locations:               %zu\n", st->locations);
 	printf("  with coordinates:      %zu\n", st->located);
 	printf("  without coordinates:   %zu\n", st->unlocated);
-	printf("  outside the SF area:   %zu (kept, flagged)\n",
-	       st->outside_sf);
+	printf(
+	    "  outside the SF area:   %zu (kept, flagged)\n", st->outside_sf);
 	printf("invalid coordinates:     %zu (ignored)\n", st->invalid_points);
 	printf("known columns found:     %zu\n", st->columns_used);
 	if (st->missing_columns[0] != '\0') {
@@ -47,7 +53,7 @@ mgr_inspect_text(const char *path, const core_import_stats *st)
 	}
 	if (st->rows_rejected > st->nreasons) {
 		printf("rejected: ... %zu more\n",
-		       st->rows_rejected - st->nreasons);
+		    st->rows_rejected - st->nreasons);
 	}
 }
 
@@ -60,8 +66,7 @@ mgr_inspect_json(const char *path, const core_import_stats *st)
 	rv = core_json_printf(&b, "{\"file\":");
 	rv = rv ? rv : core_json_cstr(&b, path);
 	rv = rv ? rv
-	        : core_json_printf(
-	              &b,
+	        : core_json_printf(&b,
 	              ",\"rows_read\":%zu,\"rows_rejected\":%zu,\"duplicates\":"
 	              "%zu,"
 	              "\"merged\":%zu,\"rows_without_location\":%zu,\"films\":%"
@@ -98,8 +103,8 @@ mgr_dataset_inspect(const char *path, int json)
 	size_t len;
 	int rv;
 
-	if (mgr_file_read(path, MGR_SOURCE_MAX_BYTES, &data, &len, err,
-	                  sizeof(err)) != 0) {
+	if (rpc_file_read(path, RPC_SOURCE_MAX_BYTES, &data, &len, err,
+	        sizeof(err)) != 0) {
 		fprintf(stderr, "sfmovies: %s\n", err);
 		return 1;
 	}
@@ -118,6 +123,71 @@ mgr_dataset_inspect(const char *path, int json)
 	return rv == 0 ? 0 : 1;
 }
 
+static int
+mgr_dataset_build(const char *path, const char *out)
+{
+	char err[512];
+	char *data;
+	size_t len, snaplen;
+	uint8_t *snap;
+
+	if (rpc_file_read(path, RPC_SOURCE_MAX_BYTES, &data, &len, err,
+	        sizeof(err)) != 0) {
+		fprintf(stderr, "sfmovies: %s\n", err);
+		return 1;
+	}
+	if (rpc_snapshot_encode(data, len, path, (int64_t)time(NULL), &snap,
+	        &snaplen, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sfmovies: cannot import %s: %s\n", path, err);
+		free(data);
+		return 1;
+	}
+	free(data);
+	if (rpc_snapshot_write_file(out, snap, snaplen, err, sizeof(err)) !=
+	    0) {
+		fprintf(stderr, "sfmovies: %s\n", err);
+		free(snap);
+		return 1;
+	}
+	free(snap);
+	printf("wrote %s (%zu bytes)\n", out, snaplen);
+	return 0;
+}
+
+/* Parses `build FILE -o SNAPSHOT`. */
+static int
+mgr_dataset_build_main(int argc, char **argv)
+{
+	const char *path = NULL;
+	const char *out = NULL;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "-o") == 0 ||
+		    strcmp(argv[i], "--output") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr,
+				    "sfmovies: %s needs a file name\n",
+				    argv[i]);
+				return 2;
+			}
+			out = argv[++i];
+		} else if (path == NULL && argv[i][0] != '-') {
+			path = argv[i];
+		} else {
+			fprintf(stderr,
+			    "sfmovies: unexpected argument \"%s\" "
+			    "for dataset build\n",
+			    argv[i]);
+			return 2;
+		}
+	}
+	if (path == NULL || out == NULL) {
+		fputs(mgr_dataset_usage, stderr);
+		return 2;
+	}
+	return mgr_dataset_build(path, out);
+}
+
 int
 mgr_dataset_main(int argc, char **argv)
 {
@@ -129,11 +199,14 @@ mgr_dataset_main(int argc, char **argv)
 		fputs(mgr_dataset_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	if (strcmp(argv[1], "build") == 0) {
+		return mgr_dataset_build_main(argc, argv);
+	}
 	if (strcmp(argv[1], "inspect") != 0) {
 		fprintf(stderr,
-		        "sfmovies: unknown dataset command \"%s\"; "
-		        "expected inspect\n",
-		        argv[1]);
+		    "sfmovies: unknown dataset command \"%s\"; "
+		    "expected inspect or build\n",
+		    argv[1]);
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {
@@ -141,17 +214,17 @@ mgr_dataset_main(int argc, char **argv)
 			json = 1;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			fprintf(stderr,
-			        "sfmovies: unknown option \"%s\" for "
-			        "dataset inspect; expected --json\n",
-			        argv[i]);
+			    "sfmovies: unknown option \"%s\" for "
+			    "dataset inspect; expected --json\n",
+			    argv[i]);
 			return 2;
 		} else if (path == NULL) {
 			path = argv[i];
 		} else {
 			fprintf(stderr,
-			        "sfmovies: dataset inspect takes one "
-			        "FILE, got \"%s\" too\n",
-			        argv[i]);
+			    "sfmovies: dataset inspect takes one "
+			    "FILE, got \"%s\" too\n",
+			    argv[i]);
 			return 2;
 		}
 	}

@@ -1,0 +1,251 @@
+#include "rpc_snapshot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core_err.h"
+#include "core_map.h"
+#include "rpc_file.h"
+#include "sfmovies.pb-c.h"
+
+#define SNAPSHOT_FORMAT 1
+
+static void
+snapshot_version(uint64_t checksum, char version[17])
+{
+	snprintf(version, 17, "%016llx", (unsigned long long)checksum);
+}
+
+int
+rpc_snapshot_encode(const char *csv, size_t len, const char *source,
+    int64_t created_unix, uint8_t **out, size_t *outlen, char *err,
+    size_t errlen)
+{
+	Sfmovies__Snapshot msg = SFMOVIES__SNAPSHOT__INIT;
+	core_dataset *ds;
+	char version[17];
+	int rv;
+
+	/* Refuse to write a snapshot that no node could load. */
+	if ((rv = core_dataset_import(&ds, csv, len, NULL, err, errlen)) != 0) {
+		return rv;
+	}
+	core_dataset_free(ds);
+
+	msg.format = SNAPSHOT_FORMAT;
+	msg.checksum = core_hash64(csv, len, 0);
+	snapshot_version(msg.checksum, version);
+	msg.version = version;
+	msg.created_unix = created_unix;
+	msg.source = (char *)(source != NULL ? source : "");
+	msg.csv.data = (uint8_t *)csv;
+	msg.csv.len = len;
+
+	*outlen = sfmovies__snapshot__get_packed_size(&msg);
+	if ((*out = malloc(*outlen ? *outlen : 1)) == NULL) {
+		snprintf(
+		    err, errlen, "cannot encode the snapshot: out of memory");
+		return CORE_ENOMEM;
+	}
+	sfmovies__snapshot__pack(&msg, *out);
+	return 0;
+}
+
+static int
+snapshot_verify(const Sfmovies__Snapshot *msg, char *err, size_t errlen)
+{
+	char version[17];
+	uint64_t checksum;
+
+	if (msg->format != SNAPSHOT_FORMAT) {
+		snprintf(err, errlen,
+		    "unsupported snapshot format %u; this "
+		    "build reads format %d",
+		    msg->format, SNAPSHOT_FORMAT);
+		return CORE_ESYNTAX;
+	}
+	checksum = core_hash64(msg->csv.data, msg->csv.len, 0);
+	if (checksum != msg->checksum) {
+		snprintf(err, errlen,
+		    "snapshot checksum mismatch: stored "
+		    "%016llx, computed %016llx; the file is damaged",
+		    (unsigned long long)msg->checksum,
+		    (unsigned long long)checksum);
+		return CORE_ESYNTAX;
+	}
+	snapshot_version(checksum, version);
+	if (msg->version == NULL || strcmp(msg->version, version) != 0) {
+		snprintf(err, errlen,
+		    "snapshot version \"%s\" does not match "
+		    "its checksum %s",
+		    msg->version ? msg->version : "", version);
+		return CORE_ESYNTAX;
+	}
+	return 0;
+}
+
+int
+rpc_snapshot_decode(const uint8_t *buf, size_t len, rpc_snapshot **out,
+    char *err, size_t errlen)
+{
+	Sfmovies__Snapshot *msg;
+	rpc_snapshot *s;
+	int rv;
+
+	if (len > RPC_SNAPSHOT_MAX_BYTES) {
+		snprintf(err, errlen,
+		    "snapshot of %zu bytes is over the limit "
+		    "of %u",
+		    len, RPC_SNAPSHOT_MAX_BYTES);
+		return CORE_ETOOBIG;
+	}
+	if ((msg = sfmovies__snapshot__unpack(NULL, len, buf)) == NULL) {
+		snprintf(
+		    err, errlen, "snapshot is not a valid Snapshot message");
+		return CORE_ESYNTAX;
+	}
+	if ((rv = snapshot_verify(msg, err, errlen)) != 0) {
+		sfmovies__snapshot__free_unpacked(msg, NULL);
+		return rv;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		sfmovies__snapshot__free_unpacked(msg, NULL);
+		snprintf(
+		    err, errlen, "cannot load the snapshot: out of memory");
+		return CORE_ENOMEM;
+	}
+	rv = core_dataset_import(&s->ds, (const char *)msg->csv.data,
+	    msg->csv.len, NULL, err, errlen);
+	if (rv == 0) {
+		atomic_init(&s->refs, 1);
+		snprintf(s->version, sizeof(s->version), "%s", msg->version);
+		snprintf(s->source, sizeof(s->source), "%s", msg->source);
+		s->created_unix = msg->created_unix;
+		*out = s;
+	} else {
+		free(s);
+	}
+	sfmovies__snapshot__free_unpacked(msg, NULL);
+	return rv;
+}
+
+/* Flushes the folder that holds path, so a rename in it is durable. */
+static int
+snapshot_sync_dir(const char *path)
+{
+	char *copy = strdup(path);
+	int fd;
+	int rv = -1;
+
+	if (copy == NULL) {
+		return -1;
+	}
+	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY)) >= 0) {
+		rv = fsync(fd);
+		close(fd);
+	}
+	free(copy);
+	return rv;
+}
+
+static int
+snapshot_write_all(int fd, const uint8_t *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+rpc_snapshot_write_file(
+    const char *path, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+	char tmp[4096];
+	int fd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
+	        (long)getpid()) >= sizeof(tmp)) {
+		snprintf(err, errlen, "snapshot path is too long: %s", path);
+		return -1;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) <
+	    0) {
+		snprintf(
+		    err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (snapshot_write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
+		snprintf(
+		    err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path,
+		    strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if (snapshot_sync_dir(path) != 0) {
+		snprintf(err, errlen, "cannot flush the folder of %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+rpc_snapshot_load_file(
+    const char *path, rpc_snapshot **out, char *err, size_t errlen)
+{
+	char *data;
+	size_t len;
+	char why[256];
+	int rv;
+
+	if (rpc_file_read(
+	        path, RPC_SNAPSHOT_MAX_BYTES, &data, &len, err, errlen) != 0) {
+		return -1;
+	}
+	rv = rpc_snapshot_decode(
+	    (const uint8_t *)data, len, out, why, sizeof(why));
+	free(data);
+	if (rv != 0) {
+		snprintf(err, errlen, "cannot load %s: %s", path, why);
+		return -1;
+	}
+	return 0;
+}
+
+void
+rpc_snapshot_hold(rpc_snapshot *s)
+{
+	atomic_fetch_add(&s->refs, 1);
+}
+
+void
+rpc_snapshot_release(rpc_snapshot *s)
+{
+	if (s == NULL || atomic_fetch_sub(&s->refs, 1) != 1) {
+		return;
+	}
+	core_dataset_free(s->ds);
+	free(s);
+}
