@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mgr_dataset.h"
+#include "rpc_node_cmd.h"
 
 #ifndef SFMOVIES_VERSION
 #define SFMOVIES_VERSION "unknown"
@@ -18,21 +19,26 @@ typedef struct cmd_entry {
 } cmd_entry;
 
 static const cmd_entry cmd_table[] = {
-    {"dataset", "inspect a DataSF film locations export", mgr_dataset_main},
+    {"dataset", "inspect an export or build a dataset snapshot",
+        mgr_dataset_main},
+    {"node", "serve queries over nng RPC from a snapshot", rpc_node_main},
+    {"query", "call the query nodes and print the reply as JSON",
+        rpc_query_main},
 };
 
 static void
 cmd_usage(FILE *out)
 {
-	fprintf(out, "usage: sfmovies COMMAND [ARGS]\n\n"
-	             "Film locations in San Francisco, served fast.\n\n"
-	             "commands:\n");
+	fprintf(out,
+	    "usage: sfmovies COMMAND [ARGS]\n\n"
+	    "Film locations in San Francisco, served fast.\n\n"
+	    "commands:\n");
 	for (size_t i = 0; i < sizeof(cmd_table) / sizeof(cmd_table[0]); i++) {
 		fprintf(out, "  %-10s %s\n", cmd_table[i].name,
-		        cmd_table[i].summary);
+		    cmd_table[i].summary);
 	}
-	fprintf(out,
-	        "\nRun 'sfmovies COMMAND --help' for a command's options.\n");
+	fprintf(
+	    out, "\nRun 'sfmovies COMMAND --help' for a command's options.\n");
 }
 
 int
@@ -56,8 +62,8 @@ main(int argc, char **argv)
 		}
 	}
 	fprintf(stderr,
-	        "sfmovies: unknown command \"%s\"; run 'sfmovies "
-	        "--help' for the list\n",
-	        argv[1]);
+	    "sfmovies: unknown command \"%s\"; run 'sfmovies "
+	    "--help' for the list\n",
+	    argv[1]);
 	return 2;
 }
