@@ -69,7 +69,7 @@ expect_suggestion(size_t n, const phrase_ref *want)
 
 	if (i == n) {
 		fail_msg("%s \"%s\" is not among the %zu suggestions",
-		         core_kind_name(want->kind), want->text, n);
+		    core_kind_name(want->kind), want->text, n);
 	}
 	assert_int_equal(out[i].films, want->films);
 }
@@ -149,29 +149,24 @@ complete_kinds(void **state)
 	} cases[] = {
 	    {"vertigo", {"Vertigo", CORE_KIND_TITLE, 1}, "title"},
 	    {"clint east", {"Clint Eastwood", CORE_KIND_ACTOR, 6}, "actor"},
-	    {"alfred hitch",
-	     {"Alfred Hitchcock", CORE_KIND_DIRECTOR, 4},
-	     "director"},
-	    {"michael lann",
-	     {"Michael Lannan", CORE_KIND_WRITER, 11},
-	     "writer"},
-	    {"warner bros",
-	     {"Warner Bros. Pictures", CORE_KIND_COMPANY, 31},
-	     "company"},
-	    {"alcatraz isl",
-	     {"Alcatraz Island", CORE_KIND_LOCATION, 7},
-	     "location"},
-	    {"mission",
-	     {"Mission", CORE_KIND_NEIGHBORHOOD, 69},
-	     "neighborhood"},
+	    {"alfred hitch", {"Alfred Hitchcock", CORE_KIND_DIRECTOR, 4},
+	        "director"},
+	    {"michael lann", {"Michael Lannan", CORE_KIND_WRITER, 11},
+	        "writer"},
+	    {"warner bros", {"Warner Bros. Pictures", CORE_KIND_COMPANY, 31},
+	        "company"},
+	    {"alcatraz isl", {"Alcatraz Island", CORE_KIND_LOCATION, 7},
+	        "location"},
+	    {"mission", {"Mission", CORE_KIND_NEIGHBORHOOD, 69},
+	        "neighborhood"},
 	};
 
 	for (size_t i = 0; i < COUNT(cases); i++) {
 		size_t n = complete_ok(ds, cases[i].term, 10);
 
 		expect_suggestion(n, &cases[i].want);
-		assert_string_equal(core_kind_name(cases[i].want.kind),
-		                    cases[i].kind_name);
+		assert_string_equal(
+		    core_kind_name(cases[i].want.kind), cases[i].kind_name);
 	}
 }
 
@@ -253,15 +248,15 @@ complete_sorted(void **state)
 
 		if (n != cases[i].n) {
 			fail_msg("term \"%s\": %zu suggestions, expected %zu",
-			         cases[i].term, n, cases[i].n);
+			    cases[i].term, n, cases[i].n);
 		}
 	}
 }
 
 /* Checks that a completion fails with err and stores a count of 0. */
 static void
-expect_complete_error(const core_dataset *ds, const char *term, size_t limit,
-                      int err)
+expect_complete_error(
+    const core_dataset *ds, const char *term, size_t limit, int err)
 {
 	size_t n = 99;
 
@@ -275,8 +270,8 @@ complete_invalid_limit(void **state)
 	const core_dataset *ds = *state;
 
 	expect_complete_error(ds, "vertigo", 0, CORE_EINVAL);
-	expect_complete_error(ds, "vertigo", CORE_QUERY_MAX_LIMIT + 1,
-	                      CORE_EINVAL);
+	expect_complete_error(
+	    ds, "vertigo", CORE_QUERY_MAX_LIMIT + 1, CORE_EINVAL);
 }
 
 static void
@@ -286,8 +281,8 @@ complete_too_big(void **state)
 	char term[CORE_QUERY_MAX_BYTES + 2];
 
 	/* 17 words are one over the maximum, and 16 are accepted. */
-	expect_complete_error(ds, "a b c d e f g h i j k l m n o p q", 10,
-	                      CORE_ETOOBIG);
+	expect_complete_error(
+	    ds, "a b c d e f g h i j k l m n o p q", 10, CORE_ETOOBIG);
 	complete_ok(ds, "a b c d e f g h i j k l m n o p", 10);
 
 	memset(term, 'x', CORE_QUERY_MAX_BYTES + 1);
@@ -324,6 +319,6 @@ main(void)
 	    cmocka_unit_test(complete_invalid_utf8),
 	};
 
-	return cmocka_run_group_tests(tests, test_data_setup,
-	                              test_data_teardown);
+	return cmocka_run_group_tests(
+	    tests, test_data_setup, test_data_teardown);
 }

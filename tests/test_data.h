@@ -36,17 +36,17 @@ test_data_read(const char *name, size_t *len)
 
 	if (dir == NULL || dir[0] == '\0') {
 		fprintf(stderr,
-		        "SFMOVIES_DATA_DIR is not set; run the tests with "
-		        "ctest, or set it to the folder that holds %s\n",
-		        name);
+		    "SFMOVIES_DATA_DIR is not set; run the tests with "
+		    "ctest, or set it to the folder that holds %s\n",
+		    name);
 		return NULL;
 	}
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if ((f = fopen(path, "rb")) == NULL) {
 		fprintf(stderr,
-		        "cannot open %s; SFMOVIES_DATA_DIR must name the "
-		        "folder with the DataSF exports\n",
-		        path);
+		    "cannot open %s; SFMOVIES_DATA_DIR must name the "
+		    "folder with the DataSF exports\n",
+		    path);
 		return NULL;
 	}
 	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 &&
@@ -61,8 +61,8 @@ test_data_read(const char *name, size_t *len)
 	}
 	if (data == NULL) {
 		fprintf(stderr,
-		        "failed to read %s: the file is empty or unreadable\n",
-		        path);
+		    "failed to read %s: the file is empty or unreadable\n",
+		    path);
 	}
 	fclose(f);
 	return data;
@@ -79,8 +79,8 @@ test_data_import(const char *csv, size_t len)
 
 	if ((rv = core_dataset_import(&ds, csv, len, NULL, err, sizeof(err))) !=
 	    0) {
-		fprintf(stderr, "import failed: %s (%s)\n", err,
-		        core_strerror(rv));
+		fprintf(
+		    stderr, "import failed: %s (%s)\n", err, core_strerror(rv));
 		return NULL;
 	}
 	return ds;

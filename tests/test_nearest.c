@@ -50,12 +50,12 @@ static core_geo_hit hits[CORE_QUERY_MAX_LIMIT];
 	check_near((actual), (expected), (tol), __FILE__, __LINE__)
 
 static void
-check_near(double actual, double expected, double tol, const char *file,
-           int line)
+check_near(
+    double actual, double expected, double tol, const char *file, int line)
 {
 	if (!(fabs(actual - expected) <= tol)) {
-		print_error("%.17g is not within %g of %.17g\n", actual, tol,
-		            expected);
+		print_error(
+		    "%.17g is not within %g of %.17g\n", actual, tol, expected);
 		_fail(file, line);
 	}
 }
@@ -63,8 +63,8 @@ check_near(double actual, double expected, double tol, const char *file,
 /* Runs a nearest query that must succeed, checks the order of the hits and
  * that each is a located location, and returns their count. */
 static size_t
-nearest_ok(const core_dataset *ds, double lat, double lng, size_t k,
-           double radius_m)
+nearest_ok(
+    const core_dataset *ds, double lat, double lng, size_t k, double radius_m)
 {
 	size_t nlocations;
 	const core_location *locs = core_dataset_locations(ds, &nlocations);
@@ -76,8 +76,8 @@ nearest_ok(const core_dataset *ds, double lat, double lng, size_t k,
 		assert_true(hits[i].id < nlocations);
 		assert_true(locs[hits[i].id].flags & CORE_LOC_HAS_POINT);
 		if (i > 0) {
-			assert_true(hits[i - 1].distance_m <=
-			            hits[i].distance_m);
+			assert_true(
+			    hits[i - 1].distance_m <= hits[i].distance_m);
 		}
 		if (i > 0 && hits[i - 1].distance_m == hits[i].distance_m) {
 			assert_true(hits[i - 1].id < hits[i].id);
@@ -101,8 +101,8 @@ expect_nearest(const core_dataset *ds, const near_ref *want, size_t n)
 
 		assert_string_equal(loc->text, want[i].text);
 		assert_string_equal(films[loc->film].title, want[i].title);
-		assert_near(hits[i].distance_m, want[i].distance_m,
-		            DISTANCE_TOL);
+		assert_near(
+		    hits[i].distance_m, want[i].distance_m, DISTANCE_TOL);
 	}
 }
 
@@ -120,17 +120,17 @@ nearest_ferry_building(void **state)
 	    {"Ferry Building", "Serial", 9.925387},
 	    {"The Embarcadero/Ferry Building", "Sudden Impact", 9.925387},
 	    {"Mission St., Embarcadero, and Front between Clay and Market",
-	     "Terminator - Genisys", 9.925387},
+	        "Terminator - Genisys", 9.925387},
 	    {"Ferry Building, San Francisco", "The Last Thing He Told Me",
-	     9.925387},
+	        9.925387},
 	    {"Ferry Building", "The Maltese Falcon", 9.925387},
 	    {"Ferry plaza, The Embarcadero between Mission & Howard",
-	     "The Moon Is in Aquarius", 9.925387},
+	        "The Moon Is in Aquarius", 9.925387},
 	    {"Ferry Building", "The Presidio", 9.925387},
 	    {"Harry Bridges Plaza and Embarcadero", "The Matrix Resurrections",
-	     61.073212},
+	        61.073212},
 	    {"Gabbiano's Restaurant (Ferry Building)", "Doctor Dolittle",
-	     72.129102},
+	        72.129102},
 	    {"Pier 1, The Embarcadero", "Dreams", 127.670409},
 	    /* Ties with "Ferry Plaza" of Sudden Impact, a later location. */
 	    {"Pier 1", "Godzilla", 127.864123},
@@ -152,8 +152,8 @@ nearest_golden_gate_bridge(void **state)
 	    {"Golden Gate Bridge", "Bicentennial Man", 22.852390},
 	    {"Golden Gate Bridge", "Boys and Girls", 22.852390},
 	};
-	static const near_ref next = {"Battery Spencer", "San Andreas",
-	                              922.838811};
+	static const near_ref next = {
+	    "Battery Spencer", "San Andreas", 922.838811};
 	size_t n = nearest_ok(ds, BRIDGE_LAT, BRIDGE_LNG, 28, 0);
 
 	/* 27 locations of 27 films share the bridge's point. The next
@@ -161,8 +161,8 @@ nearest_golden_gate_bridge(void **state)
 	assert_int_equal(n, 28);
 	expect_nearest(ds, first, COUNT(first));
 	for (size_t i = 0; i < 27; i++) {
-		assert_string_equal(locs[hits[i].id].text,
-		                    "Golden Gate Bridge");
+		assert_string_equal(
+		    locs[hits[i].id].text, "Golden Gate Bridge");
 		assert_near(hits[i].distance_m, 22.852390, DISTANCE_TOL);
 	}
 	assert_string_equal(locs[hits[27].id].text, next.text);
@@ -175,7 +175,7 @@ nearest_far_point(void **state)
 	const core_dataset *ds = *state;
 	static const near_ref want[] = {
 	    {"Mission San Juan Bautista (2nd & Mariposa Streets)", "Vertigo",
-	     4092200.875536},
+	        4092200.875536},
 	};
 	/* From Manhattan, the easternmost point in the data is nearest. */
 	size_t n = nearest_ok(ds, 40.7128, -74.0060, 1, 0);
@@ -224,11 +224,11 @@ nearest_radius(void **state)
 
 	for (size_t i = 0; i < COUNT(cases); i++) {
 		size_t n = nearest_ok(ds, cases[i].lat, cases[i].lng,
-		                      CORE_QUERY_MAX_LIMIT, cases[i].radius_m);
+		    CORE_QUERY_MAX_LIMIT, cases[i].radius_m);
 
 		if (n != cases[i].n) {
 			fail_msg("radius %g m: %zu hits, expected %zu",
-			         cases[i].radius_m, n, cases[i].n);
+			    cases[i].radius_m, n, cases[i].n);
 		}
 		for (size_t j = 0; j < n; j++) {
 			assert_true(hits[j].distance_m <= cases[i].radius_m);
@@ -241,13 +241,13 @@ nearest_radius(void **state)
 
 /* Checks that a nearest query fails with CORE_EINVAL and stores 0 hits. */
 static void
-expect_nearest_einval(const core_dataset *ds, double lat, double lng, size_t k,
-                      double radius_m)
+expect_nearest_einval(
+    const core_dataset *ds, double lat, double lng, size_t k, double radius_m)
 {
 	size_t n = 99;
 
-	assert_int_equal(core_nearest(ds, lat, lng, k, radius_m, hits, &n),
-	                 CORE_EINVAL);
+	assert_int_equal(
+	    core_nearest(ds, lat, lng, k, radius_m, hits, &n), CORE_EINVAL);
 	assert_int_equal(n, 0);
 }
 
@@ -263,8 +263,8 @@ nearest_invalid(void **state)
 	expect_nearest_einval(ds, NAN, FERRY_LNG, 5, 0);
 	expect_nearest_einval(ds, FERRY_LAT, INFINITY, 5, 0);
 	expect_nearest_einval(ds, FERRY_LAT, FERRY_LNG, 0, 0);
-	expect_nearest_einval(ds, FERRY_LAT, FERRY_LNG,
-	                      CORE_QUERY_MAX_LIMIT + 1, 0);
+	expect_nearest_einval(
+	    ds, FERRY_LAT, FERRY_LNG, CORE_QUERY_MAX_LIMIT + 1, 0);
 	expect_nearest_einval(ds, FERRY_LAT, FERRY_LNG, 5, -1);
 	expect_nearest_einval(ds, FERRY_LAT, FERRY_LNG, 5, NAN);
 }
@@ -299,10 +299,10 @@ box_downtown(void **state)
 	size_t n = 0;
 	size_t total = 0;
 
-	assert_int_equal(core_box(ds, DOWNTOWN_SOUTH, DOWNTOWN_WEST,
-	                          DOWNTOWN_NORTH, DOWNTOWN_EAST, box_ids,
-	                          COUNT(box_ids), &n, &total),
-	                 0);
+	assert_int_equal(
+	    core_box(ds, DOWNTOWN_SOUTH, DOWNTOWN_WEST, DOWNTOWN_NORTH,
+	        DOWNTOWN_EAST, box_ids, COUNT(box_ids), &n, &total),
+	    0);
 	assert_int_equal(total, DOWNTOWN_TOTAL);
 	assert_int_equal(n, DOWNTOWN_TOTAL);
 	for (size_t i = 0; i < n; i++) {
@@ -330,27 +330,27 @@ box_max(void **state)
 	size_t n = 0;
 	size_t total = 0;
 
-	assert_int_equal(core_box(ds, DOWNTOWN_SOUTH, DOWNTOWN_WEST,
-	                          DOWNTOWN_NORTH, DOWNTOWN_EAST, box_ids,
-	                          COUNT(box_ids), &n, &total),
-	                 0);
+	assert_int_equal(
+	    core_box(ds, DOWNTOWN_SOUTH, DOWNTOWN_WEST, DOWNTOWN_NORTH,
+	        DOWNTOWN_EAST, box_ids, COUNT(box_ids), &n, &total),
+	    0);
 	assert_int_equal(n, DOWNTOWN_TOTAL);
 
 	/* A smaller max keeps the lowest ids and the full total. */
-	assert_int_equal(core_box(ds, DOWNTOWN_SOUTH, DOWNTOWN_WEST,
-	                          DOWNTOWN_NORTH, DOWNTOWN_EAST, first,
-	                          COUNT(first), &n, &total),
-	                 0);
+	assert_int_equal(
+	    core_box(ds, DOWNTOWN_SOUTH, DOWNTOWN_WEST, DOWNTOWN_NORTH,
+	        DOWNTOWN_EAST, first, COUNT(first), &n, &total),
+	    0);
 	assert_int_equal(n, COUNT(first));
 	assert_int_equal(total, DOWNTOWN_TOTAL);
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(first[i], box_ids[i]);
 	}
 
-	assert_int_equal(core_box(ds, DOWNTOWN_SOUTH, DOWNTOWN_WEST,
-	                          DOWNTOWN_NORTH, DOWNTOWN_EAST, first, 0, &n,
-	                          &total),
-	                 0);
+	assert_int_equal(
+	    core_box(ds, DOWNTOWN_SOUTH, DOWNTOWN_WEST, DOWNTOWN_NORTH,
+	        DOWNTOWN_EAST, first, 0, &n, &total),
+	    0);
 	assert_int_equal(n, 0);
 	assert_int_equal(total, DOWNTOWN_TOTAL);
 }
@@ -365,22 +365,21 @@ box_edges(void **state)
 	/* A box of one point contains the twelve Ferry Building locations,
 	 * because its edges are inside. */
 	assert_int_equal(core_box(ds, 37.7954425, -122.3936136, 37.7954425,
-	                          -122.3936136, box_ids, COUNT(box_ids), &n,
-	                          &total),
-	                 0);
+	                     -122.3936136, box_ids, COUNT(box_ids), &n, &total),
+	    0);
 	assert_int_equal(total, 12);
 
 	/* The San Francisco area box leaves out the 2 points flagged
 	 * outside it. The whole globe contains every located location. */
-	assert_int_equal(core_box(ds, CORE_SF_SOUTH, CORE_SF_WEST,
-	                          CORE_SF_NORTH, CORE_SF_EAST, box_ids,
-	                          COUNT(box_ids), &n, &total),
-	                 0);
+	assert_int_equal(
+	    core_box(ds, CORE_SF_SOUTH, CORE_SF_WEST, CORE_SF_NORTH,
+	        CORE_SF_EAST, box_ids, COUNT(box_ids), &n, &total),
+	    0);
 	assert_int_equal(total, NEWEST_LOCATED - 2);
 
 	assert_int_equal(core_box(ds, -90, -180, 90, 180, box_ids,
-	                          COUNT(box_ids), &n, &total),
-	                 0);
+	                     COUNT(box_ids), &n, &total),
+	    0);
 	assert_int_equal(total, NEWEST_LOCATED);
 	assert_int_equal(n, NEWEST_LOCATED);
 }
@@ -388,14 +387,14 @@ box_edges(void **state)
 /* Checks that a box query fails with CORE_EINVAL and stores zero counts. */
 static void
 expect_box_einval(const core_dataset *ds, double south, double west,
-                  double north, double east)
+    double north, double east)
 {
 	size_t n = 99;
 	size_t total = 99;
 
 	assert_int_equal(core_box(ds, south, west, north, east, box_ids,
-	                          COUNT(box_ids), &n, &total),
-	                 CORE_EINVAL);
+	                     COUNT(box_ids), &n, &total),
+	    CORE_EINVAL);
 	assert_int_equal(n, 0);
 	assert_int_equal(total, 0);
 }
@@ -406,19 +405,19 @@ box_invalid(void **state)
 	const core_dataset *ds = *state;
 
 	/* south > north, then west > east. */
-	expect_box_einval(ds, DOWNTOWN_NORTH, DOWNTOWN_WEST, DOWNTOWN_SOUTH,
-	                  DOWNTOWN_EAST);
-	expect_box_einval(ds, DOWNTOWN_SOUTH, DOWNTOWN_EAST, DOWNTOWN_NORTH,
-	                  DOWNTOWN_WEST);
-	expect_box_einval(ds, -91, DOWNTOWN_WEST, DOWNTOWN_NORTH,
-	                  DOWNTOWN_EAST);
+	expect_box_einval(
+	    ds, DOWNTOWN_NORTH, DOWNTOWN_WEST, DOWNTOWN_SOUTH, DOWNTOWN_EAST);
+	expect_box_einval(
+	    ds, DOWNTOWN_SOUTH, DOWNTOWN_EAST, DOWNTOWN_NORTH, DOWNTOWN_WEST);
+	expect_box_einval(
+	    ds, -91, DOWNTOWN_WEST, DOWNTOWN_NORTH, DOWNTOWN_EAST);
 	expect_box_einval(ds, DOWNTOWN_SOUTH, DOWNTOWN_WEST, 91, DOWNTOWN_EAST);
-	expect_box_einval(ds, DOWNTOWN_SOUTH, -181, DOWNTOWN_NORTH,
-	                  DOWNTOWN_EAST);
-	expect_box_einval(ds, DOWNTOWN_SOUTH, DOWNTOWN_WEST, DOWNTOWN_NORTH,
-	                  181);
-	expect_box_einval(ds, NAN, DOWNTOWN_WEST, DOWNTOWN_NORTH,
-	                  DOWNTOWN_EAST);
+	expect_box_einval(
+	    ds, DOWNTOWN_SOUTH, -181, DOWNTOWN_NORTH, DOWNTOWN_EAST);
+	expect_box_einval(
+	    ds, DOWNTOWN_SOUTH, DOWNTOWN_WEST, DOWNTOWN_NORTH, 181);
+	expect_box_einval(
+	    ds, NAN, DOWNTOWN_WEST, DOWNTOWN_NORTH, DOWNTOWN_EAST);
 }
 
 int
@@ -438,6 +437,6 @@ main(void)
 	    cmocka_unit_test(box_invalid),
 	};
 
-	return cmocka_run_group_tests(tests, test_data_setup,
-	                              test_data_teardown);
+	return cmocka_run_group_tests(
+	    tests, test_data_setup, test_data_teardown);
 }

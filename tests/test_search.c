@@ -36,16 +36,22 @@ typedef struct film_ref {
 
 /* The films with Clint Eastwood in an Actor column. */
 static const film_ref eastwood_actor[] = {
-    {"Dirty Harry", 1971},   {"Escape From Alcatraz", 1979},
-    {"Magnum Force", 1973},  {"Sudden Impact", 1983},
-    {"The Dead Pool", 1988}, {"The Enforcer", 1976},
+    {"Dirty Harry", 1971},
+    {"Escape From Alcatraz", 1979},
+    {"Magnum Force", 1973},
+    {"Sudden Impact", 1983},
+    {"The Dead Pool", 1988},
+    {"The Enforcer", 1976},
 };
 
 /* The films with Clint Eastwood as actor or director. */
 static const film_ref eastwood_any[] = {
-    {"Dirty Harry", 1971},   {"Escape From Alcatraz", 1979},
-    {"Magnum Force", 1973},  {"Sudden Impact", 1983},
-    {"The Dead Pool", 1988}, {"The Enforcer", 1976},
+    {"Dirty Harry", 1971},
+    {"Escape From Alcatraz", 1979},
+    {"Magnum Force", 1973},
+    {"Sudden Impact", 1983},
+    {"The Dead Pool", 1988},
+    {"The Enforcer", 1976},
     {"Hereafter", 2010},
 };
 
@@ -66,8 +72,8 @@ request(const char *q, size_t limit)
  * at most limit hits, scores not increasing, and each listed location
  * belonging to its hit's film. */
 static void
-search_ok(const core_dataset *ds, const core_search_req *req,
-          core_search_res *res)
+search_ok(
+    const core_dataset *ds, const core_search_req *req, core_search_res *res)
 {
 	size_t nlocations;
 	const core_location *locs = core_dataset_locations(ds, &nlocations);
@@ -83,8 +89,8 @@ search_ok(const core_dataset *ds, const core_search_req *req,
 		}
 		for (uint32_t j = 0; j < hit->nlocations; j++) {
 			assert_true(hit->locations[j] < nlocations);
-			assert_int_equal(locs[hit->locations[j]].film,
-			                 hit->film);
+			assert_int_equal(
+			    locs[hit->locations[j]].film, hit->film);
 		}
 	}
 }
@@ -120,13 +126,13 @@ find_hit(const core_search_res *res, uint32_t film)
 /* Returns the hit of a film that must be among the hits. */
 static const core_search_hit *
 expect_hit(const core_dataset *ds, const core_search_res *res,
-           const char *title, unsigned year)
+    const char *title, unsigned year)
 {
 	const core_search_hit *hit = find_hit(res, film_index(ds, title, year));
 
 	if (hit == NULL) {
 		fail_msg("\"%s\" (%u) is not among the %zu hits", title, year,
-		         res->nhits);
+		    res->nhits);
 	}
 	return hit;
 }
@@ -134,7 +140,7 @@ expect_hit(const core_dataset *ds, const core_search_res *res,
 /* Checks that the hits are exactly the films in want, in any order. */
 static void
 expect_films(const core_dataset *ds, const core_search_res *res,
-             const film_ref *want, size_t n)
+    const film_ref *want, size_t n)
 {
 	assert_int_equal(res->total, n);
 	assert_int_equal(res->nhits, n);
@@ -146,7 +152,7 @@ expect_films(const core_dataset *ds, const core_search_res *res,
 /* Checks that a hit lists exactly the locations with the texts in want. */
 static void
 expect_locations(const core_dataset *ds, const core_search_hit *hit,
-                 const char *const *want, size_t n)
+    const char *const *want, size_t n)
 {
 	size_t nlocations;
 	const core_location *locs = core_dataset_locations(ds, &nlocations);
@@ -176,8 +182,8 @@ search_actor_words(void **state)
 	expect_films(ds, &res, eastwood_any, COUNT(eastwood_any));
 
 	/* Both words match people of the film, so every location counts. */
-	assert_int_equal(expect_hit(ds, &res, "Hereafter", 2010)->nlocations,
-	                 3);
+	assert_int_equal(
+	    expect_hit(ds, &res, "Hereafter", 2010)->nlocations, 3);
 	assert_int_equal(
 	    expect_hit(ds, &res, "The Dead Pool", 1988)->nlocations, 29);
 	core_search_res_free(&res);
@@ -244,8 +250,8 @@ search_actor_filter_with_words(void **state)
 	expect_films(ds, &res, want, COUNT(want));
 
 	/* The Enforcer has 9 locations, and only one matches "alcatraz". */
-	expect_locations(ds, expect_hit(ds, &res, "The Enforcer", 1976), island,
-	                 1);
+	expect_locations(
+	    ds, expect_hit(ds, &res, "The Enforcer", 1976), island, 1);
 	core_search_res_free(&res);
 }
 
@@ -336,8 +342,8 @@ search_year_single(void **state)
 	const core_dataset *ds = *state;
 	core_search_req req = request("", 50);
 	core_search_res res;
-	static const film_ref want[] = {{"The Lineup", 1958},
-	                                {"Vertigo", 1958}};
+	static const film_ref want[] = {
+	    {"The Lineup", 1958}, {"Vertigo", 1958}};
 
 	req.year_min = 1958;
 	req.year_max = 1958;
@@ -396,8 +402,8 @@ search_year_with_words(void **state)
 /* Checks that every location listed has the neighbourhood hood and returns
  * how many are listed. */
 static size_t
-expect_neighborhood(const core_dataset *ds, const core_search_res *res,
-                    const char *hood)
+expect_neighborhood(
+    const core_dataset *ds, const core_search_res *res, const char *hood)
 {
 	size_t nlocations;
 	const core_location *locs = core_dataset_locations(ds, &nlocations);
@@ -474,9 +480,9 @@ search_neighborhood_with_words(void **state)
 	expect_films(ds, &res, want, COUNT(want));
 	assert_int_equal(expect_neighborhood(ds, &res, "Mission"), 5);
 	expect_locations(ds, expect_hit(ds, &res, "The Enforcer", 1976),
-	                 enforcer, COUNT(enforcer));
+	    enforcer, COUNT(enforcer));
 	expect_locations(ds, expect_hit(ds, &res, "The Dead Pool", 1988),
-	                 dead_pool, COUNT(dead_pool));
+	    dead_pool, COUNT(dead_pool));
 	core_search_res_free(&res);
 }
 
@@ -513,8 +519,8 @@ search_exact_title_first(void **state)
 	req.q = "san francisco";
 	search_ok(ds, &req, &res);
 	assert_int_equal(res.total, 41);
-	assert_int_equal(res.hits[0].film,
-	                 film_index(ds, "San Francisco", 1936));
+	assert_int_equal(
+	    res.hits[0].film, film_index(ds, "San Francisco", 1936));
 	core_search_res_free(&res);
 }
 
@@ -549,10 +555,10 @@ search_location_words(void **state)
 	 * each: Magnum Force has 15 locations and The Enforcer 9. */
 	search_ok(ds, &req, &res);
 	expect_films(ds, &res, want, COUNT(want));
-	expect_locations(ds, expect_hit(ds, &res, "Magnum Force", 1973),
-	                 city_hall, 1);
-	expect_locations(ds, expect_hit(ds, &res, "The Enforcer", 1976),
-	                 city_hall, 1);
+	expect_locations(
+	    ds, expect_hit(ds, &res, "Magnum Force", 1973), city_hall, 1);
+	expect_locations(
+	    ds, expect_hit(ds, &res, "The Enforcer", 1976), city_hall, 1);
 	core_search_res_free(&res);
 }
 
@@ -590,8 +596,10 @@ search_location_neighborhood_word(void **state)
 	core_search_req req = request("clint eastwood tenderloin", 50);
 	core_search_res res;
 	static const film_ref want[] = {
-	    {"Dirty Harry", 1971},   {"Magnum Force", 1973},
-	    {"Sudden Impact", 1983}, {"The Dead Pool", 1988},
+	    {"Dirty Harry", 1971},
+	    {"Magnum Force", 1973},
+	    {"Sudden Impact", 1983},
+	    {"The Dead Pool", 1988},
 	    {"The Enforcer", 1976},
 	};
 	static const char *const dirty_harry[] = {
@@ -605,8 +613,8 @@ search_location_neighborhood_word(void **state)
 	for (size_t i = 0; i < res.nhits; i++) {
 		assert_int_equal(res.hits[i].nlocations, 1);
 	}
-	expect_locations(ds, expect_hit(ds, &res, "Dirty Harry", 1971),
-	                 dirty_harry, 1);
+	expect_locations(
+	    ds, expect_hit(ds, &res, "Dirty Harry", 1971), dirty_harry, 1);
 	core_search_res_free(&res);
 }
 
@@ -633,8 +641,8 @@ search_film_without_locations(void **state)
 
 /* Counts the listed locations whose text contains needle. */
 static size_t
-count_listed(const core_dataset *ds, const core_search_res *res,
-             const char *needle)
+count_listed(
+    const core_dataset *ds, const core_search_res *res, const char *needle)
 {
 	size_t nlocations;
 	const core_location *locs = core_dataset_locations(ds, &nlocations);
@@ -643,7 +651,7 @@ count_listed(const core_dataset *ds, const core_search_res *res,
 	for (size_t i = 0; i < res->nhits; i++) {
 		for (uint32_t j = 0; j < res->hits[i].nlocations; j++) {
 			count += strstr(locs[res->hits[i].locations[j]].text,
-			                needle) != NULL;
+			             needle) != NULL;
 		}
 	}
 	return count;
@@ -694,7 +702,7 @@ search_typo_one_edit(void **state)
 		search_ok(ds, &req, &res);
 		assert_int_equal(res.total, 1);
 		assert_int_equal(res.hits[0].film,
-		                 film_index(ds, cases[i].title, cases[i].year));
+		    film_index(ds, cases[i].title, cases[i].year));
 		core_search_res_free(&res);
 	}
 }
@@ -805,7 +813,7 @@ search_typo_length_limits(void **state)
 		search_ok(ds, &req, &res);
 		if (res.total != cases[i].total) {
 			fail_msg("q \"%s\": total %zu, expected %zu",
-			         cases[i].q, res.total, cases[i].total);
+			    cases[i].q, res.total, cases[i].total);
 		}
 		core_search_res_free(&res);
 	}
@@ -830,15 +838,15 @@ search_paging(void **state)
 	for (req.offset = 0; req.offset < 72; req.offset += 10) {
 		search_ok(ds, &req, &page);
 		assert_int_equal(page.total, 72);
-		assert_int_equal(page.nhits,
-		                 req.offset + 10 <= 72 ? 10 : 72 - req.offset);
+		assert_int_equal(
+		    page.nhits, req.offset + 10 <= 72 ? 10 : 72 - req.offset);
 		for (size_t i = 0; i < page.nhits; i++) {
 			const core_search_hit *want = &full.hits[seen + i];
 
 			assert_int_equal(page.hits[i].film, want->film);
 			assert_int_equal(page.hits[i].score, want->score);
-			assert_int_equal(page.hits[i].nlocations,
-			                 want->nlocations);
+			assert_int_equal(
+			    page.hits[i].nlocations, want->nlocations);
 		}
 		seen += page.nhits;
 		core_search_res_free(&page);
@@ -1031,6 +1039,6 @@ main(void)
 	    cmocka_unit_test(search_invalid_utf8),
 	};
 
-	return cmocka_run_group_tests(tests, test_data_setup,
-	                              test_data_teardown);
+	return cmocka_run_group_tests(
+	    tests, test_data_setup, test_data_teardown);
 }
