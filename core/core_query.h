@@ -75,8 +75,8 @@ typedef struct core_search_res {
  * CORE_QUERY_MAX_LIMIT or year_min > year_max, CORE_ETOOBIG for a query over
  * the limits above, CORE_EUTF8 for invalid UTF-8, or CORE_ENOMEM.
  */
-int core_search(const core_dataset *ds, const core_search_req *req,
-                core_search_res *res);
+int core_search(
+    const core_dataset *ds, const core_search_req *req, core_search_res *res);
 
 /* Frees what core_search stored in res. */
 void core_search_res_free(core_search_res *res);
@@ -97,7 +97,7 @@ typedef struct core_suggestion {
  * CORE_ENOMEM as core_search does.
  */
 int core_complete(const core_dataset *ds, const char *term, size_t limit,
-                  core_suggestion *out, size_t *n);
+    core_suggestion *out, size_t *n);
 
 /*
  * Finds the k located locations nearest to (lat, lng), nearest first, within
@@ -107,7 +107,7 @@ int core_complete(const core_dataset *ds, const char *term, size_t limit,
  * negative radius.
  */
 int core_nearest(const core_dataset *ds, double lat, double lng, size_t k,
-                 double radius_m, core_geo_hit *out, size_t *n);
+    double radius_m, core_geo_hit *out, size_t *n);
 
 /*
  * Finds the located locations inside a bounding box, writes the indexes of
@@ -116,7 +116,7 @@ int core_nearest(const core_dataset *ds, double lat, double lng, size_t k,
  * coordinate is out of range.
  */
 int core_box(const core_dataset *ds, double south, double west, double north,
-             double east, uint32_t *out, size_t max, size_t *n, size_t *total);
+    double east, uint32_t *out, size_t max, size_t *n, size_t *total);
 
 /* Return the film or location with an id or slug, or NULL. */
 const core_film *core_film_by_id(const core_dataset *ds, uint64_t id);

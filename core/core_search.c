@@ -15,9 +15,12 @@
 /* How much a word matching a field says about the film; multiplied by the
  * match quality (1..4). */
 static const uint8_t search_weight[CORE_KIND_COUNT] = {
-    [CORE_KIND_TITLE] = 10,       [CORE_KIND_DIRECTOR] = 6,
-    [CORE_KIND_WRITER] = 4,       [CORE_KIND_ACTOR] = 6,
-    [CORE_KIND_COMPANY] = 3,      [CORE_KIND_LOCATION] = 5,
+    [CORE_KIND_TITLE] = 10,
+    [CORE_KIND_DIRECTOR] = 6,
+    [CORE_KIND_WRITER] = 4,
+    [CORE_KIND_ACTOR] = 6,
+    [CORE_KIND_COMPANY] = 3,
+    [CORE_KIND_LOCATION] = 5,
     [CORE_KIND_NEIGHBORHOOD] = 4,
 };
 
@@ -122,7 +125,7 @@ search_word(search_ctx *s, const char *w, size_t len, int prefix)
 			const core_film *film = &ds->films[f];
 
 			bit_set_range(s->word_locs, film->first_location,
-			              film->first_location + film->nlocations);
+			    film->first_location + film->nlocations);
 		}
 		s->score[f] += s->word_best[f];
 	}
@@ -169,6 +172,7 @@ search_has_name(const core_name_list *l, const char *norm)
 }
 
 typedef struct search_filter {
+	int year_filter; /* year_min or year_max was given */
 	unsigned year_min;
 	unsigned year_max;
 	core_buf director;
@@ -181,11 +185,12 @@ search_filter_init(search_filter *f, const core_search_req *req)
 	int rv;
 
 	memset(f, 0, sizeof(*f));
+	f->year_filter = req->year_min != 0 || req->year_max != 0;
 	f->year_min = req->year_min;
 	f->year_max = req->year_max ? req->year_max : UINT32_MAX;
 	if (req->director != NULL && req->director[0] != '\0' &&
-	    (rv = core_norm_match(&f->director, req->director,
-	                          strlen(req->director))) != 0) {
+	    (rv = core_norm_match(
+	         &f->director, req->director, strlen(req->director))) != 0) {
 		return rv;
 	}
 	if (req->actor != NULL && req->actor[0] != '\0' &&
@@ -199,7 +204,10 @@ search_filter_init(search_filter *f, const core_search_req *req)
 static int
 search_filter_film(const search_filter *f, const core_film *film)
 {
-	if (film->year < f->year_min || film->year > f->year_max) {
+	/* A film without a known year matches no year range. */
+	if (f->year_filter &&
+	    (film->year == 0 || film->year < f->year_min ||
+	        film->year > f->year_max)) {
 		return 0;
 	}
 	if (f->director.data != NULL &&
@@ -247,8 +255,8 @@ search_alloc(search_ctx *s, const core_dataset *ds, size_t k)
 
 /* Ranks the films left after all words and filters; returns their count. */
 static size_t
-search_rank(search_ctx *s, const search_filter *filter, const char *q,
-            core_topk *top)
+search_rank(
+    search_ctx *s, const search_filter *filter, const char *q, core_topk *top)
 {
 	const core_dataset *ds = s->ds;
 	size_t total = 0;
@@ -260,8 +268,7 @@ search_rank(search_ctx *s, const search_filter *filter, const char *q,
 
 		if (film->nlocations > 0) {
 			hit = bit_any_range(s->match, film->first_location,
-			                    film->first_location +
-			                        film->nlocations);
+			    film->first_location + film->nlocations);
 		} else {
 			hit = bit_get(s->unlocated, f);
 		}
@@ -281,7 +288,7 @@ search_rank(search_ctx *s, const search_filter *filter, const char *q,
 /* Copies the page [offset, offset + limit) of the ranked films to res. */
 static int
 search_page(const search_ctx *s, const core_topk *top, size_t offset,
-            core_search_res *res)
+    core_search_res *res)
 {
 	const core_dataset *ds = s->ds;
 	size_t nlocs = 0;
@@ -320,8 +327,8 @@ search_page(const search_ctx *s, const core_topk *top, size_t offset,
 
 static int
 search_run(search_ctx *s, const core_search_req *req, size_t k,
-           core_search_res *res, const char **words, size_t *lens,
-           size_t nwords, const char *q)
+    core_search_res *res, const char **words, size_t *lens, size_t nwords,
+    const char *q)
 {
 	search_filter filter;
 	core_topk top = {s->ranked, 0, k};
@@ -345,8 +352,8 @@ search_run(search_ctx *s, const core_search_req *req, size_t k,
 }
 
 int
-core_search(const core_dataset *ds, const core_search_req *req,
-            core_search_res *res)
+core_search(
+    const core_dataset *ds, const core_search_req *req, core_search_res *res)
 {
 	const char *words[CORE_QUERY_MAX_WORDS];
 	size_t lens[CORE_QUERY_MAX_WORDS];
@@ -372,8 +379,8 @@ core_search(const core_dataset *ds, const core_search_req *req,
 		return rv;
 	}
 	if ((rv = search_alloc(&s, ds, k)) == 0) {
-		rv = search_run(&s, req, k, res, words, lens, nwords,
-		                q.data ? q.data : "");
+		rv = search_run(
+		    &s, req, k, res, words, lens, nwords, q.data ? q.data : "");
 		free(s.unlocated);
 	}
 	core_buf_free(&q);

@@ -368,13 +368,13 @@ search_year_max_only(void **state)
 		unsigned year = films[res.hits[i].film].year;
 
 		assert_true(year <= 1950);
+		assert_int_not_equal(year, 0);
 		dated += year != 0;
 	}
 
-	/* 19 films have a release year from 1915 to 1950. NOTE: the film
-	 * without a year ("Goodbye, Mr.Chips", stored as year 0) passes an
-	 * upper bound alone. core_query.h does not say whether it should, so
-	 * this test does not count it. */
+	/* 19 films have a release year from 1915 to 1950; the film without a
+	 * year ("Goodbye, Mr.Chips") matches no year range. */
+	assert_int_equal(res.total, 19);
 	assert_int_equal(dated, 19);
 	core_search_res_free(&res);
 }
