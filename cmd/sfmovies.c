@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mgr_dataset.h"
+#include "mgr_up.h"
 #include "rpc_node_cmd.h"
 
 #ifndef SFMOVIES_VERSION
@@ -24,6 +25,7 @@ static const cmd_entry cmd_table[] = {
     {"node", "serve queries over nng RPC from a snapshot", rpc_node_main},
     {"query", "call the query nodes and print the reply as JSON",
         rpc_query_main},
+    {"up", "run the nodes and the gateway on this machine", mgr_up_main},
 };
 
 static void
