@@ -12,7 +12,7 @@
 #include "core_norm.h"
 #include "core_rank.h"
 
-/* How much a word matching a field says about the film; multiplied by the
+/* How much a word matching a field adds to the film's score; multiplied by the
  * match quality (1..4). */
 static const uint8_t search_weight[CORE_KIND_COUNT] = {
     [CORE_KIND_TITLE] = 10,
