@@ -89,19 +89,18 @@ snapshot_verify(const Sfmovies__Snapshot *msg, char *err, size_t errlen)
 	return 0;
 }
 
-int
-rpc_snapshot_decode(const uint8_t *buf, size_t len, rpc_snapshot **out,
+/* Unpacks and verifies; on success the caller frees *out. */
+static int
+snapshot_unpack(const uint8_t *buf, size_t len, Sfmovies__Snapshot **out,
     char *err, size_t errlen)
 {
 	Sfmovies__Snapshot *msg;
-	rpc_snapshot *s;
 	int rv;
 
 	if (len > RPC_SNAPSHOT_MAX_BYTES) {
 		snprintf(err, errlen,
-		    "snapshot of %zu bytes is over the limit "
-		    "of %u",
-		    len, RPC_SNAPSHOT_MAX_BYTES);
+		    "snapshot of %zu bytes is over the limit of %u", len,
+		    RPC_SNAPSHOT_MAX_BYTES);
 		return CORE_ETOOBIG;
 	}
 	if ((msg = sfmovies__snapshot__unpack(NULL, len, buf)) == NULL) {
@@ -111,6 +110,39 @@ rpc_snapshot_decode(const uint8_t *buf, size_t len, rpc_snapshot **out,
 	}
 	if ((rv = snapshot_verify(msg, err, errlen)) != 0) {
 		sfmovies__snapshot__free_unpacked(msg, NULL);
+		return rv;
+	}
+	*out = msg;
+	return 0;
+}
+
+int
+rpc_snapshot_peek(const uint8_t *buf, size_t len, rpc_snapshot_header *out,
+    char *err, size_t errlen)
+{
+	Sfmovies__Snapshot *msg;
+	int rv;
+
+	if ((rv = snapshot_unpack(buf, len, &msg, err, errlen)) != 0) {
+		return rv;
+	}
+	snprintf(out->version, sizeof(out->version), "%s", msg->version);
+	snprintf(out->source, sizeof(out->source), "%s", msg->source);
+	out->created_unix = msg->created_unix;
+	out->csv_bytes = msg->csv.len;
+	sfmovies__snapshot__free_unpacked(msg, NULL);
+	return 0;
+}
+
+int
+rpc_snapshot_decode(const uint8_t *buf, size_t len, rpc_snapshot **out,
+    char *err, size_t errlen)
+{
+	Sfmovies__Snapshot *msg;
+	rpc_snapshot *s;
+	int rv;
+
+	if ((rv = snapshot_unpack(buf, len, &msg, err, errlen)) != 0) {
 		return rv;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {

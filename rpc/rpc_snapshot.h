@@ -45,6 +45,22 @@ int rpc_snapshot_encode(const char *csv, size_t len, const char *source,
 int rpc_snapshot_decode(const uint8_t *buf, size_t len, rpc_snapshot **out,
     char *err, size_t errlen);
 
+/* What a snapshot says about itself, read without importing its CSV. */
+typedef struct rpc_snapshot_header {
+	char version[17];
+	int64_t created_unix;
+	char source[256];
+	size_t csv_bytes;
+} rpc_snapshot_header;
+
+/*
+ * Decodes and verifies an encoded snapshot (format, checksum, version)
+ * without importing it. Returns 0, or a negative core_err code with a
+ * message in err, as rpc_snapshot_decode does.
+ */
+int rpc_snapshot_peek(const uint8_t *buf, size_t len, rpc_snapshot_header *out,
+    char *err, size_t errlen);
+
 /* Writes buf to path atomically: a temporary file in the same folder,
  * fsync, rename, fsync of the folder. Returns 0 or -1 with err set. */
 int rpc_snapshot_write_file(
