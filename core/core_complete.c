@@ -13,18 +13,32 @@
 
 /* Which kinds users most likely mean when several phrases match alike. */
 static const uint8_t complete_kind_weight[CORE_KIND_COUNT] = {
-    [CORE_KIND_TITLE] = 6,    [CORE_KIND_ACTOR] = 5,
-    [CORE_KIND_DIRECTOR] = 5, [CORE_KIND_NEIGHBORHOOD] = 4,
-    [CORE_KIND_WRITER] = 3,   [CORE_KIND_COMPANY] = 2,
+    [CORE_KIND_TITLE] = 6,
+    [CORE_KIND_ACTOR] = 5,
+    [CORE_KIND_DIRECTOR] = 5,
+    [CORE_KIND_NEIGHBORHOOD] = 4,
+    [CORE_KIND_WRITER] = 3,
+    [CORE_KIND_COMPANY] = 2,
     [CORE_KIND_LOCATION] = 1,
 };
 
+/*
+ * Per-query state. Work is proportional to the phrases the words touch,
+ * not to the size of the phrase table: the first word's phrases become
+ * the candidates, and each later word keeps only those it also matches.
+ * word_quality is all zero between words; touched lists its non-zero
+ * entries so they can be reset.
+ */
 typedef struct complete_ctx {
 	const core_dataset *ds;
-	uint8_t *word_quality; /* per phrase, current word */
-	uint8_t *alive;        /* per phrase: matched every word */
-	uint16_t *quality;     /* per phrase, summed over words */
-	unsigned max_quality;  /* for the current word */
+	uint8_t
+	    *word_quality; /* per phrase, best quality of the current word */
+	uint16_t *quality; /* per candidate phrase, summed over words */
+	uint32_t *touched; /* phrases the current word matched */
+	size_t ntouched;
+	uint32_t *candidates; /* phrases that matched every word so far */
+	size_t ncandidates;
+	unsigned max_quality; /* for the current word */
 } complete_ctx;
 
 static void
@@ -37,25 +51,50 @@ complete_term_cb(void *arg, const core_term *t, unsigned quality)
 		quality = c->max_quality;
 	}
 	for (uint32_t i = 0; i < t->nphrases; i++) {
-		if (quality > c->word_quality[ids[i]]) {
-			c->word_quality[ids[i]] = (uint8_t)quality;
+		uint8_t *q = &c->word_quality[ids[i]];
+
+		if (*q == 0) {
+			c->touched[c->ntouched++] = ids[i];
+		}
+		if (quality > *q) {
+			*q = (uint8_t)quality;
 		}
 	}
 }
 
+/* Narrows the candidates to the phrases that word i matches. */
 static void
-complete_word(complete_ctx *c, const char *w, size_t len, int prefix)
+complete_word(complete_ctx *c, size_t i, const char *w, size_t len, int prefix)
 {
-	size_t n = c->ds->index.nphrases;
+	size_t kept = 0;
 
 	/* A word still being typed and shorter than this is as likely
 	 * to be the start of a longer word as a whole one ("s"). */
 	c->max_quality = prefix && len < 3 ? CORE_Q_PREFIX : CORE_Q_EXACT;
-	memset(c->word_quality, 0, n);
+	c->ntouched = 0;
 	core_index_match(&c->ds->index, w, len, prefix, complete_term_cb, c);
-	for (size_t p = 0; p < n; p++) {
-		c->alive[p] &= c->word_quality[p] != 0;
-		c->quality[p] += c->word_quality[p];
+
+	if (i == 0) {
+		for (size_t t = 0; t < c->ntouched; t++) {
+			uint32_t p = c->touched[t];
+
+			c->quality[p] = c->word_quality[p];
+			c->candidates[kept++] = p;
+		}
+	} else {
+		for (size_t k = 0; k < c->ncandidates; k++) {
+			uint32_t p = c->candidates[k];
+
+			if (c->word_quality[p] != 0) {
+				c->quality[p] += c->word_quality[p];
+				c->candidates[kept++] = p;
+			}
+		}
+	}
+	c->ncandidates = kept;
+
+	for (size_t t = 0; t < c->ntouched; t++) {
+		c->word_quality[c->touched[t]] = 0;
 	}
 }
 
@@ -65,8 +104,8 @@ complete_word(complete_ctx *c, const char *w, size_t len, int prefix)
  * then how many films it covers, its kind, and fewer words.
  */
 static uint32_t
-complete_score(const core_phrase *p, unsigned quality, const char *term,
-               size_t first_len)
+complete_score(
+    const core_phrase *p, unsigned quality, const char *term, size_t first_len)
 {
 	uint32_t films = p->films < 99 ? p->films : 99;
 	uint32_t score = quality * 10000u;
@@ -83,35 +122,54 @@ complete_score(const core_phrase *p, unsigned quality, const char *term,
 
 static void
 complete_run(complete_ctx *c, const char *term, const char **words,
-             size_t *lens, size_t n, core_topk *top)
+    size_t *lens, size_t n, core_topk *top)
 {
 	const core_index *ix = &c->ds->index;
 
-	memset(c->alive, 1, ix->nphrases);
-	for (size_t i = 0; i < n; i++) {
-		complete_word(c, words[i], lens[i], i + 1 == n);
+	for (size_t i = 0; i < n && (i == 0 || c->ncandidates > 0); i++) {
+		complete_word(c, i, words[i], lens[i], i + 1 == n);
 	}
-	for (size_t p = 0; p < ix->nphrases; p++) {
-		if (c->alive[p]) {
-			uint32_t score = complete_score(
-			    &ix->phrases[p], c->quality[p], term, lens[0]);
+	for (size_t k = 0; k < c->ncandidates; k++) {
+		uint32_t p = c->candidates[k];
+		uint32_t score = complete_score(
+		    &ix->phrases[p], c->quality[p], term, lens[0]);
 
-			core_topk_push(top, CORE_RANK_KEY(score, p));
-		}
+		core_topk_push(top, CORE_RANK_KEY(score, p));
 	}
 	core_topk_sort(top);
 }
 
+/*
+ * Allocates the per-query arrays in one block: the heap, the candidate and
+ * touched lists, the quality sums, then the zeroed per-word qualities.
+ */
+static void *
+complete_alloc(complete_ctx *c, core_topk *top, size_t limit, size_t np)
+{
+	size_t bytes = limit * sizeof(uint64_t) + np * (4 + 4 + 2 + 1) + 8;
+	char *block;
+
+	if ((block = malloc(bytes)) == NULL) {
+		return NULL;
+	}
+	*top = (core_topk){(uint64_t *)block, 0, limit};
+	c->candidates = (uint32_t *)(block + limit * sizeof(uint64_t));
+	c->touched = c->candidates + np;
+	c->quality = (uint16_t *)(c->touched + np);
+	c->word_quality = (uint8_t *)(c->quality + np);
+	memset(c->word_quality, 0, np);
+	return block;
+}
+
 int
 core_complete(const core_dataset *ds, const char *term, size_t limit,
-              core_suggestion *out, size_t *n)
+    core_suggestion *out, size_t *n)
 {
 	const char *words[CORE_QUERY_MAX_WORDS];
 	size_t lens[CORE_QUERY_MAX_WORDS];
 	size_t nwords;
-	size_t np = ds->index.nphrases;
 	core_buf q = {0};
-	complete_ctx c = {ds, NULL, NULL, NULL, CORE_Q_EXACT};
+	complete_ctx c = {0};
 	core_topk top;
 	void *block;
 	int rv;
@@ -125,18 +183,12 @@ core_complete(const core_dataset *ds, const char *term, size_t limit,
 		core_buf_free(&q);
 		return rv;
 	}
-
-	/* One block: the heap, the quality sums, then two byte arrays. */
-	block = malloc(limit * sizeof(uint64_t) + np * (2 + 1 + 1) + 8);
-	if (block == NULL) {
+	c.ds = ds;
+	if ((block = complete_alloc(&c, &top, limit, ds->index.nphrases)) ==
+	    NULL) {
 		core_buf_free(&q);
 		return CORE_ENOMEM;
 	}
-	top = (core_topk){block, 0, limit};
-	c.quality = (uint16_t *)((uint64_t *)block + limit);
-	c.word_quality = (uint8_t *)(c.quality + np);
-	c.alive = c.word_quality + np;
-	memset(c.quality, 0, np * sizeof(uint16_t));
 
 	complete_run(&c, q.data, words, lens, nwords, &top);
 	for (size_t i = 0; i < top.n; i++) {
