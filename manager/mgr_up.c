@@ -171,10 +171,18 @@ up_build_snapshot(up_state *st)
 	return 0;
 }
 
+/* Appends one argument; a longer one than the buffer is truncated, which
+ * only happens with paths longer than PATH_MAX. */
 static void
-up_child_arg(up_child *c, const char *fmt, const char *value)
+up_child_arg(up_child *c, const char *value)
 {
-	snprintf(c->bufs[c->argc], sizeof(c->bufs[0]), fmt, value);
+	size_t n = strlen(value);
+
+	if (n >= sizeof(c->bufs[0])) {
+		n = sizeof(c->bufs[0]) - 1;
+	}
+	memcpy(c->bufs[c->argc], value, n);
+	c->bufs[c->argc][n] = '\0';
 	c->argv[c->argc] = c->bufs[c->argc];
 	c->argc++;
 	c->argv[c->argc] = NULL;
@@ -184,38 +192,36 @@ static void
 up_plan_children(up_state *st)
 {
 	up_child *gw;
-	char index[16];
 
 	for (unsigned i = 0; i < st->args.nodes; i++) {
 		up_child *c = &st->children[st->nchildren++];
 
 		snprintf(st->node_urls[i], sizeof(st->node_urls[i]),
 		    "ipc://%s/node-%u.ipc", st->run_dir, i + 1);
-		snprintf(index, sizeof(index), "%u", i + 1);
 		snprintf(c->name, sizeof(c->name), "node-%u", i + 1);
-		up_child_arg(c, "%s", st->exe);
-		up_child_arg(c, "%s", "node");
-		up_child_arg(c, "%s", "--id");
-		up_child_arg(c, "node-%s", index);
-		up_child_arg(c, "%s", "--listen");
-		up_child_arg(c, "%s", st->node_urls[i]);
-		up_child_arg(c, "%s", "--snapshot");
-		up_child_arg(c, "%s", st->snapshot);
+		up_child_arg(c, st->exe);
+		up_child_arg(c, "node");
+		up_child_arg(c, "--id");
+		up_child_arg(c, c->name);
+		up_child_arg(c, "--listen");
+		up_child_arg(c, st->node_urls[i]);
+		up_child_arg(c, "--snapshot");
+		up_child_arg(c, st->snapshot);
 	}
 
 	gw = &st->children[st->nchildren++];
 	snprintf(gw->name, sizeof(gw->name), "gateway");
-	up_child_arg(gw, "%s", st->exe);
-	up_child_arg(gw, "%s", "gateway");
-	up_child_arg(gw, "%s", "--listen");
-	up_child_arg(gw, "%s", st->args.listen);
+	up_child_arg(gw, st->exe);
+	up_child_arg(gw, "gateway");
+	up_child_arg(gw, "--listen");
+	up_child_arg(gw, st->args.listen);
 	for (unsigned i = 0; i < st->args.nodes; i++) {
-		up_child_arg(gw, "%s", "--node");
-		up_child_arg(gw, "%s", st->node_urls[i]);
+		up_child_arg(gw, "--node");
+		up_child_arg(gw, st->node_urls[i]);
 	}
 	if (st->args.ui != NULL) {
-		up_child_arg(gw, "%s", "--ui");
-		up_child_arg(gw, "%s", st->args.ui);
+		up_child_arg(gw, "--ui");
+		up_child_arg(gw, st->args.ui);
 	}
 }
 
