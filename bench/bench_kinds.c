@@ -467,19 +467,52 @@ bench_verify_location(bench_ctx *c, size_t i, int warn)
 	return a != b;
 }
 
+static void
+bench_describe_typed(const bench_ctx *c, size_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "\"%s\"", c->typed[i]);
+}
+
+static void
+bench_describe_point(const bench_ctx *c, size_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "(%.5f, %.5f)", c->points[i].lat, c->points[i].lng);
+}
+
+static void
+bench_describe_box(const bench_ctx *c, size_t i, char *buf, size_t len)
+{
+	const bench_box *b = &c->boxes[i];
+
+	snprintf(buf, len, "(%.4f, %.4f)-(%.4f, %.4f)", b->south, b->west,
+	    b->north, b->east);
+}
+
+static void
+bench_describe_film(const bench_ctx *c, size_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "%016llx", (unsigned long long)c->film_ids[i]);
+}
+
+static void
+bench_describe_location(const bench_ctx *c, size_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "%016llx", (unsigned long long)c->location_ids[i]);
+}
+
 const bench_kind bench_kinds[] = {
     {"search", bench_count_typed, bench_search_engine, bench_search_scan,
-        bench_verify_search},
+        bench_verify_search, bench_describe_typed},
     {"complete", bench_count_typed, bench_complete_engine, bench_complete_scan,
-        bench_verify_complete},
+        bench_verify_complete, bench_describe_typed},
     {"nearest", bench_count_points, bench_nearest_engine, bench_nearest_scan,
-        bench_verify_nearest},
+        bench_verify_nearest, bench_describe_point},
     {"box", bench_count_boxes, bench_box_engine, bench_box_scan,
-        bench_verify_box},
+        bench_verify_box, bench_describe_box},
     {"film", bench_count_ids, bench_film_engine, bench_film_scan,
-        bench_verify_film},
+        bench_verify_film, bench_describe_film},
     {"location", bench_count_ids, bench_location_engine, bench_location_scan,
-        bench_verify_location},
+        bench_verify_location, bench_describe_location},
 };
 
 _Static_assert(sizeof(bench_kinds) / sizeof(bench_kinds[0]) == BENCH_NKINDS,

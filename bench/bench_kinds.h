@@ -56,14 +56,16 @@ typedef struct bench_ctx {
 
 typedef void (*bench_query_fn)(bench_ctx *c, size_t i);
 
-/* One query kind: its set size, the engine and scan calls for query i, and
- * the check that both agree on query i (0) or not (1, with a warning). */
+/* One query kind: its set size, the engine and scan calls for query i, the
+ * check that both agree on query i (0) or not (1, with a warning), and a
+ * description of query i for per-query output. */
 typedef struct bench_kind {
 	const char *name;
 	size_t (*count)(const bench_ctx *c);
 	bench_query_fn engine;
 	bench_query_fn scan;
 	int (*verify)(bench_ctx *c, size_t i, int warn);
+	void (*describe)(const bench_ctx *c, size_t i, char *buf, size_t len);
 } bench_kind;
 
 /* The kinds, in the order of the table. */

@@ -11,6 +11,7 @@
  * query on its own with clock_gettime(CLOCK_MONOTONIC) after a warm-up
  * pass, and prints the median and 99th percentile per kind and side.
  *
+ * --per-query KIND prints the median time of each query of one kind.
  * --callgrind KIND runs one pass of one kind's set under callgrind client
  * requests, so that valgrind --tool=callgrind --instr-atstart=no counts
  * the instructions of those queries alone.
@@ -43,6 +44,10 @@
 #define BENCH_MIN_ROUNDS      5
 #define BENCH_MAX_ROUNDS      2000
 #define BENCH_DEFAULT_SECONDS 0.5
+
+/* Runs per query and side of --per-query; the scan is slow, so fewer. */
+#define BENCH_PER_QUERY_ENGINE_RUNS 21
+#define BENCH_PER_QUERY_SCAN_RUNS   5
 
 typedef struct bench_stats {
 	size_t samples;
@@ -215,6 +220,46 @@ bench_run_table(bench_ctx *c, double seconds)
 	return 0;
 }
 
+/* Returns the median time of reps runs of query i, after one untimed run. */
+static uint64_t
+bench_time_query(bench_ctx *c, bench_query_fn fn, size_t i, size_t reps)
+{
+	uint64_t samples[BENCH_PER_QUERY_ENGINE_RUNS];
+	bench_stats st;
+
+	fn(c, i);
+	for (size_t r = 0; r < reps; r++) {
+		uint64_t t0 = bench_now_ns();
+
+		fn(c, i);
+		samples[r] = bench_now_ns() - t0;
+	}
+	bench_stats_of(samples, reps, &st);
+	return st.median_ns;
+}
+
+/* Prints the median time of every query of one kind on both sides, to see
+ * which queries make up the tail of the table. */
+static int
+bench_run_per_query(bench_ctx *c, const bench_kind *k)
+{
+	size_t nq = k->count(c);
+	char label[128];
+
+	printf("%-44s %12s %12s\n", k->name, "engine ns", "baseline ns");
+	for (size_t i = 0; i < nq; i++) {
+		uint64_t engine = bench_time_query(
+		    c, k->engine, i, BENCH_PER_QUERY_ENGINE_RUNS);
+		uint64_t scan =
+		    bench_time_query(c, k->scan, i, BENCH_PER_QUERY_SCAN_RUNS);
+
+		k->describe(c, i, label, sizeof(label));
+		printf("%-44s %12llu %12llu\n", label,
+		    (unsigned long long)engine, (unsigned long long)scan);
+	}
+	return 0;
+}
+
 /* Runs n queries of one kind with instrumentation on only around them. */
 static int
 bench_run_callgrind(bench_ctx *c, const bench_kind *k, int baseline, size_t n)
@@ -326,6 +371,7 @@ bench_usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: bench_query [--seconds S] [CSV]\n"
+	    "       bench_query --per-query KIND [CSV]\n"
 	    "       bench_query --callgrind KIND [--baseline] "
 	    "[--queries N] [CSV]\n\n"
 	    "Times search, complete, nearest, box, film and location "
@@ -336,6 +382,9 @@ bench_usage(FILE *out)
 	    "                 else %s/%s\n"
 	    "  --seconds S    time budget per kind and side, in seconds "
 	    "(default %.1f)\n"
+	    "  --per-query K  print the median time in ns of every query "
+	    "of kind K, engine\n"
+	    "                 and baseline\n"
 	    "  --callgrind K  run only kind K under callgrind client "
 	    "requests: one of\n"
 	    "                 search, complete, nearest, box, film, "
@@ -352,6 +401,7 @@ typedef struct bench_opts {
 	const char *csv;
 	double seconds;
 	const bench_kind *callgrind;
+	const bench_kind *per_query;
 	int baseline;
 	size_t queries;
 } bench_opts;
@@ -361,6 +411,7 @@ typedef struct bench_opts {
 static int
 bench_parse_option(const char *name, const char *value, bench_opts *o)
 {
+	const bench_kind *kind;
 	char *end = NULL;
 
 	if (strcmp(name, "--seconds") == 0) {
@@ -385,14 +436,19 @@ bench_parse_option(const char *name, const char *value, bench_opts *o)
 		    value);
 		return 2;
 	}
-	if ((o->callgrind = bench_find_kind(value)) != NULL) {
-		return -1;
+	if ((kind = bench_find_kind(value)) == NULL) {
+		fprintf(stderr,
+		    "bench_query: unknown kind \"%s\"; run bench_query "
+		    "--help for the list\n",
+		    value);
+		return 2;
 	}
-	fprintf(stderr,
-	    "bench_query: unknown kind \"%s\"; run bench_query "
-	    "--help for the list\n",
-	    value);
-	return 2;
+	if (strcmp(name, "--callgrind") == 0) {
+		o->callgrind = kind;
+	} else {
+		o->per_query = kind;
+	}
+	return -1;
 }
 
 /* Parses the command line. Returns -1 to go on, else an exit status. */
@@ -412,7 +468,8 @@ bench_parse(int argc, char **argv, bench_opts *o)
 			o->baseline = 1;
 		} else if (strcmp(a, "--seconds") == 0 ||
 		    strcmp(a, "--queries") == 0 ||
-		    strcmp(a, "--callgrind") == 0) {
+		    strcmp(a, "--callgrind") == 0 ||
+		    strcmp(a, "--per-query") == 0) {
 			if (i + 1 == argc) {
 				fprintf(stderr,
 				    "bench_query: %s needs a "
@@ -439,7 +496,7 @@ bench_parse(int argc, char **argv, bench_opts *o)
 int
 main(int argc, char **argv)
 {
-	bench_opts o = {NULL, BENCH_DEFAULT_SECONDS, NULL, 0, 0};
+	bench_opts o = {NULL, BENCH_DEFAULT_SECONDS, NULL, NULL, 0, 0};
 	char path[4096];
 	bench_ctx *c;
 	int rv;
@@ -476,6 +533,8 @@ main(int argc, char **argv)
 	if (o.callgrind != NULL) {
 		rv = bench_run_callgrind(c, o.callgrind, o.baseline,
 		    o.queries ? o.queries : o.callgrind->count(c));
+	} else if (o.per_query != NULL) {
+		rv = bench_run_per_query(c, o.per_query);
 	} else {
 		rv = bench_run_table(c, o.seconds);
 	}
