@@ -228,6 +228,23 @@ rpc_node_swap(rpc_node *n, rpc_snapshot *snap)
 	rpc_snapshot_release(old);
 }
 
+void
+rpc_node_get_info(rpc_node *n, rpc_node_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	snprintf(info->node_id, sizeof(info->node_id), "%s", n->id);
+	info->uptime_ms = (uint64_t)(rpc_now_ms() - n->started_ms);
+	info->queries = atomic_load(&n->stats.queries);
+	info->errors = atomic_load(&n->stats.errors);
+
+	nng_mtx_lock(n->mtx);
+	if (n->snap != NULL) {
+		snprintf(info->version, sizeof(info->version), "%s",
+		    n->snap->version);
+	}
+	nng_mtx_unlock(n->mtx);
+}
+
 int
 rpc_node_port(const rpc_node *n)
 {

@@ -44,6 +44,18 @@ void rpc_node_swap(rpc_node *n, rpc_snapshot *snap);
 /* Stops every context, closes the socket and frees the node. */
 void rpc_node_stop(rpc_node *n);
 
+/* A node's view of itself, as reported to the manager's surveys. */
+typedef struct rpc_node_info {
+	char node_id[64];
+	char version[17]; /* "" while no snapshot is loaded */
+	uint64_t uptime_ms;
+	uint64_t queries;
+	uint64_t errors;
+} rpc_node_info;
+
+/* Fills info with the node's current state. */
+void rpc_node_get_info(rpc_node *n, rpc_node_info *info);
+
 /* Returns the port a tcp:// listener is bound to (useful with port 0), or
  * 0 for other transports. */
 int rpc_node_port(const rpc_node *n);

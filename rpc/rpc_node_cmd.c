@@ -1,10 +1,12 @@
 /*
- * `sfmovies node`: runs one query node until SIGINT or SIGTERM.
+ * `sfmovies node`: runs one query node until SIGINT or SIGTERM, optionally
+ * linked to a manager that pushes dataset versions and surveys health.
  */
 #include "rpc_node_cmd.h"
 
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,63 +17,119 @@
 #include "rpc_log.h"
 #include "rpc_node.h"
 #include "rpc_snapshot.h"
+#include "rpc_sync.h"
 
 static const char node_usage[] =
-    "usage: sfmovies node [--listen URL] [--snapshot FILE] [--id ID]\n"
-    "                     [--workers N]\n"
+    "usage: sfmovies node [--listen URL] [--snapshot FILE] [--state FILE]\n"
+    "                     [--manager-bus URL --manager-survey URL]\n"
+    "                     [--id ID] [--workers N]\n"
     "\n"
-    "Serves queries over nng req/rep from a dataset snapshot (written by\n"
-    "'sfmovies dataset build').\n"
+    "Serves queries over nng req/rep from a dataset snapshot.\n"
     "\n"
-    "  --listen URL     address to listen on: tcp://HOST:PORT or ipc:///PATH\n"
-    "                   (default tcp://127.0.0.1:7100; ipc sockets get mode "
-    "0600)\n"
-    "  --snapshot FILE  dataset snapshot to serve\n"
-    "  --id ID          node id in replies and logs (default node-PID)\n"
-    "  --workers N      requests handled at once, 1 to 4096 (default 64)\n";
+    "  --listen URL          address to listen on: tcp://HOST:PORT or\n"
+    "                        ipc:///PATH (default tcp://127.0.0.1:7100;\n"
+    "                        ipc sockets get mode 0600)\n"
+    "  --snapshot FILE       snapshot to serve (from 'sfmovies dataset "
+    "build')\n"
+    "  --state FILE          where the last snapshot received from the\n"
+    "                        manager is kept; served at start-up when it\n"
+    "                        exists, in preference to --snapshot\n"
+    "  --manager-bus URL     the manager's announcement bus to dial\n"
+    "  --manager-survey URL  the manager's health survey address to dial\n"
+    "  --id ID               node id in replies and logs (default node-PID)\n"
+    "  --workers N           requests handled at once, 1 to 4096 (default "
+    "64)\n";
 
 typedef struct node_args {
 	const char *listen;
 	const char *snapshot;
+	const char *state;
+	const char *bus;
+	const char *survey;
 	const char *id;
 	unsigned workers;
 } node_args;
+
+/* Stores the value of a string flag; returns 0, or -1 when unknown. */
+static int
+node_string_flag(node_args *a, const char *flag, const char *v)
+{
+	static const struct {
+		const char *flag;
+		size_t offset;
+	} flags[] = {
+	    {"--listen", offsetof(node_args, listen)},
+	    {"--snapshot", offsetof(node_args, snapshot)},
+	    {"--state", offsetof(node_args, state)},
+	    {"--manager-bus", offsetof(node_args, bus)},
+	    {"--manager-survey", offsetof(node_args, survey)},
+	    {"--id", offsetof(node_args, id)},
+	};
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (strcmp(flag, flags[i].flag) == 0) {
+			*(const char **)((char *)a + flags[i].offset) = v;
+			return 0;
+		}
+	}
+	return -1;
+}
 
 static int
 node_parse(int argc, char **argv, node_args *a)
 {
 	for (int i = 1; i < argc; i++) {
+		const char *flag = argv[i];
 		const char *v;
 
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0) {
+		if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
 			fputs(node_usage, stdout);
 			return 1;
 		}
-		if (strcmp(argv[i], "--listen") == 0 ||
-		    strcmp(argv[i], "--snapshot") == 0 ||
-		    strcmp(argv[i], "--id") == 0 ||
-		    strcmp(argv[i], "--workers") == 0) {
-			if ((v = rpc_args_value(argc, argv, &i)) == NULL) {
+		if ((v = rpc_args_value(argc, argv, &i)) == NULL) {
+			return -1;
+		}
+		if (strcmp(flag, "--workers") == 0) {
+			if (rpc_args_unsigned(flag, v, 1, 4096, &a->workers)) {
 				return -1;
 			}
-		} else {
+		} else if (node_string_flag(a, flag, v) != 0) {
 			fprintf(stderr,
-			    "sfmovies: unknown node option \"%s\"; "
-			    "run 'sfmovies node --help'\n",
-			    argv[i]);
+			    "sfmovies: unknown node option \"%s\"; run "
+			    "'sfmovies node --help'\n",
+			    flag);
 			return -1;
 		}
-		if (strcmp(argv[i - 1], "--listen") == 0) {
-			a->listen = v;
-		} else if (strcmp(argv[i - 1], "--snapshot") == 0) {
-			a->snapshot = v;
-		} else if (strcmp(argv[i - 1], "--id") == 0) {
-			a->id = v;
-		} else if (rpc_args_unsigned(
-		               "--workers", v, 1, 4096, &a->workers) != 0) {
-			return -1;
+	}
+	if ((a->bus == NULL) != (a->survey == NULL)) {
+		fprintf(stderr,
+		    "sfmovies: --manager-bus and --manager-survey "
+		    "go together\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Loads the kept state when it exists, else the given snapshot; a node
+ * may also start empty and wait for the manager's announcement. */
+static int
+node_load(const node_args *a, const char *id, rpc_snapshot **snap)
+{
+	char err[512];
+
+	*snap = NULL;
+	if (a->state != NULL && access(a->state, F_OK) == 0) {
+		if (rpc_snapshot_load_file(a->state, snap, err, sizeof(err)) ==
+		    0) {
+			return 0;
 		}
+		rpc_log_warn(
+		    "ignoring damaged state", "node", id, "error", err);
+	}
+	if (a->snapshot != NULL &&
+	    rpc_snapshot_load_file(a->snapshot, snap, err, sizeof(err)) != 0) {
+		rpc_log_error("cannot load snapshot", "node", id, "error", err);
+		return -1;
 	}
 	return 0;
 }
@@ -87,15 +145,33 @@ node_block_signals(sigset_t *set)
 	pthread_sigmask(SIG_BLOCK, set, NULL);
 }
 
+static int
+node_link(const node_args *a, const char *id, rpc_node *node, rpc_sync **sync)
+{
+	rpc_sync_config cfg = {a->bus, a->survey, a->listen, a->state};
+	int rv;
+
+	*sync = NULL;
+	if (a->bus == NULL) {
+		return 0;
+	}
+	if ((rv = rpc_sync_start(sync, &cfg, node)) != 0) {
+		rpc_log_error("cannot link to the manager", "node", id, "bus",
+		    a->bus, "error", nng_strerror(rv));
+		return -1;
+	}
+	return 0;
+}
+
 int
 rpc_node_main(int argc, char **argv)
 {
-	node_args a = {"tcp://127.0.0.1:7100", NULL, NULL, 0};
+	node_args a = {"tcp://127.0.0.1:7100", NULL, NULL, NULL, NULL, NULL, 0};
 	rpc_node_config cfg;
-	rpc_snapshot *snap = NULL;
+	rpc_snapshot *snap;
 	rpc_node *node;
+	rpc_sync *sync;
 	char id[64];
-	char err[512];
 	sigset_t set;
 	int sig, rv;
 
@@ -103,13 +179,12 @@ rpc_node_main(int argc, char **argv)
 		return rv > 0 ? 0 : 2;
 	}
 	rpc_log_set_component("node");
-	snprintf(id, sizeof(id), "%s", a.id ? a.id : "");
-	if (a.id == NULL) {
+	if (a.id != NULL) {
+		snprintf(id, sizeof(id), "%s", a.id);
+	} else {
 		snprintf(id, sizeof(id), "node-%ld", (long)getpid());
 	}
-	if (a.snapshot != NULL &&
-	    rpc_snapshot_load_file(a.snapshot, &snap, err, sizeof(err)) != 0) {
-		rpc_log_error("cannot load snapshot", "node", id, "error", err);
+	if (node_load(&a, id, &snap) != 0) {
 		return 1;
 	}
 
@@ -123,12 +198,17 @@ rpc_node_main(int argc, char **argv)
 		rpc_snapshot_release(snap);
 		return 1;
 	}
+	if (node_link(&a, id, node, &sync) != 0) {
+		rpc_node_stop(node);
+		return 1;
+	}
 	rpc_log_info("node started", "node", id, "url", a.listen, "version",
 	    snap ? snap->version : "none");
 
 	sigwait(&set, &sig);
 	rpc_log_info("node stopping", "node", id, "signal",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
+	rpc_sync_stop(sync);
 	rpc_node_stop(node);
 	rpc_log_info("node stopped", "node", id);
 	return 0;
