@@ -22,6 +22,7 @@ typedef struct match_ctx {
 	size_t len;
 	int prefix;
 	unsigned max;
+	unsigned distance; /* of the word to the path, set by match_row */
 	core_term_fn fn;
 	void *arg;
 	/* rows[d] is the edit-distance row after d bytes of the path, and
@@ -39,7 +40,7 @@ match_quality(unsigned distance)
 
 static void
 match_range(const match_ctx *m, uint32_t lo, uint32_t hi, int32_t skip,
-            unsigned quality)
+    unsigned quality)
 {
 	for (uint32_t t = lo; t < hi; t++) {
 		if ((int32_t)t != skip) {
@@ -83,18 +84,28 @@ match_exact(const match_ctx *m)
  * string alignment distance: insertions, deletions, substitutions and
  * transpositions of adjacent bytes each count as one edit. Returns the
  * row's minimum, a lower bound on the distance of every longer path.
+ *
+ * Only the band of cells within m->max of the diagonal is computed: a cell
+ * further off needs more than m->max insertions or deletions. The cells
+ * just outside the band hold m->max + 1, which is all the next row and the
+ * transposition step read there.
  */
 static unsigned
 match_row(match_ctx *m, size_t depth, unsigned char byte)
 {
 	const unsigned char *prev = m->rows[depth - 1];
+	const unsigned char *prev2 = depth > 1 ? m->rows[depth - 2] : NULL;
 	unsigned char *row = m->rows[depth];
+	unsigned char outside = (unsigned char)(m->max + 1);
+	size_t lo = depth > m->max ? depth - m->max : 1;
+	size_t hi = depth + m->max < m->len ? depth + m->max : m->len;
 	unsigned min;
 
 	m->path[depth] = byte;
-	row[0] = (unsigned char)depth;
+	row[0] = (unsigned char)(depth < outside ? depth : outside);
+	row[lo - 1] = lo > 1 ? outside : row[0];
 	min = row[0];
-	for (size_t j = 1; j <= m->len; j++) {
+	for (size_t j = lo; j <= hi; j++) {
 		unsigned cost = (unsigned char)m->w[j - 1] != byte;
 		unsigned v = prev[j - 1] + cost;
 
@@ -104,16 +115,24 @@ match_row(match_ctx *m, size_t depth, unsigned char byte)
 		if (row[j - 1] + 1u < v) {
 			v = row[j - 1] + 1u;
 		}
-		if (depth > 1 && j > 1 &&
+		if (prev2 != NULL && j > 1 &&
 		    (unsigned char)m->w[j - 1] == m->path[depth - 1] &&
 		    (unsigned char)m->w[j - 2] == byte &&
-		    m->rows[depth - 2][j - 2] + 1u < v) {
-			v = m->rows[depth - 2][j - 2] + 1u;
+		    prev2[j - 2] + 1u < v) {
+			v = prev2[j - 2] + 1u;
 		}
-		row[j] = (unsigned char)(v > 255 ? 255 : v);
+		row[j] = (unsigned char)(v < outside ? v : outside);
 		if (row[j] < min) {
 			min = row[j];
 		}
+	}
+	/* The distance of the whole word is known only when the band
+	 * reaches its last byte. */
+	if (hi < m->len) {
+		row[hi + 1] = outside;
+		m->distance = outside;
+	} else {
+		m->distance = row[m->len];
 	}
 	return min;
 }
@@ -126,8 +145,8 @@ match_row(match_ctx *m, size_t depth, unsigned char byte)
  * distance than the one already reported on this path, "reported".
  */
 static void
-match_fuzzy(match_ctx *m, const core_trie_node *node, size_t depth,
-            unsigned reported)
+match_fuzzy(
+    match_ctx *m, const core_trie_node *node, size_t depth, unsigned reported)
 {
 	const core_index *ix = m->ix;
 
@@ -136,9 +155,17 @@ match_fuzzy(match_ctx *m, const core_trie_node *node, size_t depth,
 	}
 	for (uint16_t c = 0; c < node->nchildren; c++) {
 		const core_trie_node *child = &ix->nodes[node->child + c];
-		unsigned min = match_row(m, depth + 1, child->byte);
-		unsigned d = m->rows[depth + 1][m->len];
+		unsigned min, d;
 		unsigned now = reported;
+
+		/* Typos are not tolerated in the first byte, as with a fuzzy
+		 * prefix length of 1 in Lucene: people rarely mistype it, and
+		 * the walk then visits about one root subtree in 26. */
+		if (depth == 0 && child->byte != (unsigned char)m->w[0]) {
+			continue;
+		}
+		min = match_row(m, depth + 1, child->byte);
+		d = m->distance;
 
 		if (min > m->max || (m->prefix && min >= reported)) {
 			continue;
@@ -151,10 +178,10 @@ match_fuzzy(match_ctx *m, const core_trie_node *node, size_t depth,
 		if (d > 0 && d <= m->max) {
 			if (!m->prefix && child->term >= 0) {
 				m->fn(m->arg, &ix->terms[child->term],
-				      match_quality(d));
+				    match_quality(d));
 			} else if (m->prefix && d < reported) {
 				match_range(m, child->lo, child->hi, -1,
-				            match_quality(d));
+				    match_quality(d));
 				now = d;
 			}
 		}
@@ -169,7 +196,7 @@ match_fuzzy(match_ctx *m, const core_trie_node *node, size_t depth,
 
 void
 core_index_match(const core_index *ix, const char *w, size_t len, int prefix,
-                 core_term_fn fn, void *arg)
+    core_term_fn fn, void *arg)
 {
 	match_ctx m;
 
@@ -182,9 +209,9 @@ core_index_match(const core_index *ix, const char *w, size_t len, int prefix,
 	m.prefix = prefix;
 	m.fn = fn;
 	m.arg = arg;
-	m.max = m.len >= MATCH_TWO_EDITS_LEN  ? 2
-	        : m.len >= MATCH_ONE_EDIT_LEN ? 1
-	                                      : 0;
+	m.max = m.len >= MATCH_TWO_EDITS_LEN ? 2
+	    : m.len >= MATCH_ONE_EDIT_LEN    ? 1
+	                                     : 0;
 	match_exact(&m);
 	if (m.max == 0) {
 		return;
@@ -196,8 +223,8 @@ core_index_match(const core_index *ix, const char *w, size_t len, int prefix,
 }
 
 int
-core_query_words(const char *q, core_buf *buf, const char **words, size_t *lens,
-                 size_t *n)
+core_query_words(
+    const char *q, core_buf *buf, const char **words, size_t *lens, size_t *n)
 {
 	size_t qlen = q != NULL ? strlen(q) : 0;
 	char *p;

@@ -66,7 +66,9 @@ typedef struct core_search_res {
  * Searches films. Every word of q must match a word of the film's title,
  * people or companies, or of the text or neighbourhood of one of its
  * locations; the last word also matches as a prefix. Words of 4 or more
- * bytes tolerate one edit and words of 8 or more tolerate two. A location
+ * bytes tolerate one edit and words of 8 or more tolerate two, anywhere but
+ * in the first byte; an edit is an insertion, deletion, substitution or
+ * transposition of adjacent bytes. A location
  * matches when every word matches it or its film; a hit lists its film's
  * matching locations. Films rank by exact title match, then by the field
  * weight and quality of their word matches, then by title.

@@ -29,9 +29,19 @@ rpc_snapshot_encode(const char *csv, size_t len, const char *source,
 	Sfmovies__Snapshot msg = SFMOVIES__SNAPSHOT__INIT;
 	core_dataset *ds;
 	char version[17];
+	uint8_t *buf;
+	size_t size;
 	int rv;
 
-	/* Refuse to write a snapshot that no node could load. */
+	/* Refuse to write a snapshot that no node could load: one over the
+	 * size limit of rpc_snapshot_decode, or one whose CSV fails to
+	 * import. The CSV alone over the limit skips the import. */
+	if (len > RPC_SNAPSHOT_MAX_BYTES) {
+		snprintf(err, errlen,
+		    "CSV of %zu bytes is over the snapshot limit of %u bytes",
+		    len, RPC_SNAPSHOT_MAX_BYTES);
+		return CORE_ETOOBIG;
+	}
 	if ((rv = core_dataset_import(&ds, csv, len, NULL, err, errlen)) != 0) {
 		return rv;
 	}
@@ -46,13 +56,21 @@ rpc_snapshot_encode(const char *csv, size_t len, const char *source,
 	msg.csv.data = (uint8_t *)csv;
 	msg.csv.len = len;
 
-	*outlen = sfmovies__snapshot__get_packed_size(&msg);
-	if ((*out = malloc(*outlen ? *outlen : 1)) == NULL) {
+	size = sfmovies__snapshot__get_packed_size(&msg);
+	if (size > RPC_SNAPSHOT_MAX_BYTES) {
+		snprintf(err, errlen,
+		    "snapshot of %zu bytes is over the limit of %u bytes", size,
+		    RPC_SNAPSHOT_MAX_BYTES);
+		return CORE_ETOOBIG;
+	}
+	if ((buf = malloc(size ? size : 1)) == NULL) {
 		snprintf(
 		    err, errlen, "cannot encode the snapshot: out of memory");
 		return CORE_ENOMEM;
 	}
-	sfmovies__snapshot__pack(&msg, *out);
+	sfmovies__snapshot__pack(&msg, buf);
+	*out = buf;
+	*outlen = size;
 	return 0;
 }
 
@@ -152,7 +170,7 @@ rpc_snapshot_decode(const uint8_t *buf, size_t len, rpc_snapshot **out,
 		return CORE_ENOMEM;
 	}
 	rv = core_dataset_import(&s->ds, (const char *)msg->csv.data,
-	    msg->csv.len, NULL, err, errlen);
+	    msg->csv.len, &s->stats, err, errlen);
 	if (rv == 0) {
 		atomic_init(&s->refs, 1);
 		snprintf(s->version, sizeof(s->version), "%s", msg->version);

@@ -25,6 +25,7 @@ typedef struct rpc_snapshot {
 	char version[17]; /* 16 hexadecimal digits */
 	int64_t created_unix;
 	char source[256];
+	core_import_stats stats; /* what the import of its CSV found */
 } rpc_snapshot;
 
 /*
