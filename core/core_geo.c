@@ -37,6 +37,8 @@ typedef struct geo_rect {
 
 struct core_geo {
 	core_geo_point *pts; /* in tree order */
+	uint32_t *rank;      /* rank of pts[i].id among all ids, ascending */
+	uint32_t *by_rank;   /* the id of each rank */
 	size_t n;
 	geo_rect *nodes; /* indexed by heap number; unused slots are 0 */
 	size_t nnodes;
@@ -57,9 +59,7 @@ typedef struct geo_nearest_query {
 typedef struct geo_box_query {
 	const core_geo *g;
 	geo_rect box;
-	uint32_t *heap; /* max-heap of the lowest ids so far, in out */
-	size_t len;
-	size_t max;
+	uint64_t *found; /* bit r set: the point of rank r is inside */
 	size_t total;
 } geo_box_query;
 
@@ -67,7 +67,7 @@ static bool
 geo_point_valid(const core_geo_point *p)
 {
 	return isfinite(p->lat) && isfinite(p->lng) && p->lat >= -90.0 &&
-	       p->lat <= 90.0 && p->lng >= -180.0 && p->lng <= 180.0;
+	    p->lat <= 90.0 && p->lng >= -180.0 && p->lng <= 180.0;
 }
 
 static double
@@ -107,7 +107,7 @@ geo_random(uint64_t *state)
  */
 static void
 geo_select(core_geo_point *pts, size_t lo, size_t hi, size_t nth, int axis,
-           uint64_t *rng)
+    uint64_t *rng)
 {
 	while (hi - lo > 1) {
 		double pivot =
@@ -197,6 +197,49 @@ geo_build_node(core_geo *g, size_t node, size_t lo, size_t hi, uint64_t *rng)
 	geo_build_node(g, 2 * node + 2, mid, hi, rng);
 }
 
+typedef struct geo_id_pos {
+	uint32_t id;
+	uint32_t pos; /* index in tree order */
+} geo_id_pos;
+
+static int
+geo_id_pos_cmp(const void *a, const void *b)
+{
+	const geo_id_pos *x = a;
+	const geo_id_pos *y = b;
+
+	if (x->id != y->id) {
+		return x->id < y->id ? -1 : 1;
+	}
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Ranks the points by id (ties by tree position) for core_geo_box. */
+static int
+geo_build_ranks(core_geo *g)
+{
+	geo_id_pos *order;
+
+	g->rank = malloc(g->n * sizeof(*g->rank));
+	g->by_rank = malloc(g->n * sizeof(*g->by_rank));
+	order = malloc(g->n * sizeof(*order));
+	if (g->rank == NULL || g->by_rank == NULL || order == NULL) {
+		free(order);
+		return CORE_ENOMEM;
+	}
+	for (size_t i = 0; i < g->n; i++) {
+		order[i].id = g->pts[i].id;
+		order[i].pos = (uint32_t)i;
+	}
+	qsort(order, g->n, sizeof(*order), geo_id_pos_cmp);
+	for (size_t r = 0; r < g->n; r++) {
+		g->rank[order[r].pos] = (uint32_t)r;
+		g->by_rank[r] = order[r].id;
+	}
+	free(order);
+	return 0;
+}
+
 int
 core_geo_build(core_geo **out, const core_geo_point *pts, size_t n)
 {
@@ -229,6 +272,10 @@ core_geo_build(core_geo **out, const core_geo_point *pts, size_t n)
 	memcpy(g->pts, pts, n * sizeof(*g->pts));
 
 	geo_build_node(g, 0, 0, n, &rng);
+	if (geo_build_ranks(g) != 0) {
+		core_geo_free(g);
+		return CORE_ENOMEM;
+	}
 	*out = g;
 	return 0;
 }
@@ -240,6 +287,8 @@ core_geo_free(core_geo *g)
 		return;
 	}
 	free(g->pts);
+	free(g->rank);
+	free(g->by_rank);
 	free(g->nodes);
 	free(g);
 }
@@ -255,8 +304,9 @@ core_geo_distance_m(double lat1, double lng1, double lat2, double lng2)
 	 */
 	double dlat = sin((lat2 - lat1) * GEO_DEG_TO_RAD / 2.0);
 	double dlng = sin((lng2 - lng1) * GEO_DEG_TO_RAD / 2.0);
-	double a = dlat * dlat + cos(lat1 * GEO_DEG_TO_RAD) *
-	                             cos(lat2 * GEO_DEG_TO_RAD) * dlng * dlng;
+	double a = dlat * dlat +
+	    cos(lat1 * GEO_DEG_TO_RAD) * cos(lat2 * GEO_DEG_TO_RAD) * dlng *
+	        dlng;
 
 	/* Rounding can push a slightly above 1 for antipodal points. */
 	return 2.0 * CORE_GEO_EARTH_RADIUS_M * asin(fmin(1.0, sqrt(a)));
@@ -281,7 +331,7 @@ geo_lng_gap(double a, double b)
  */
 static double
 geo_meridian_distance(const geo_nearest_query *q, double lng, double gap,
-                      double south, double north)
+    double south, double north)
 {
 	double gap_rad = gap * GEO_DEG_TO_RAD;
 	double foot =
@@ -294,7 +344,7 @@ geo_meridian_distance(const geo_nearest_query *q, double lng, double gap,
 		 * meridian's plane, cos φ · sin Δλ.
 		 */
 		return CORE_GEO_EARTH_RADIUS_M *
-		       asin(fmin(1.0, q->cos_lat * sin(gap_rad)));
+		    asin(fmin(1.0, q->cos_lat * sin(gap_rad)));
 	}
 
 	to_south = core_geo_distance_m(q->lat, q->lng, south, lng);
@@ -328,11 +378,11 @@ geo_rect_bound(const geo_nearest_query *q, const geo_rect *r)
 	west_gap = geo_lng_gap(q->lng, r->lng_min);
 	east_gap = geo_lng_gap(q->lng, r->lng_max);
 	if (west_gap <= east_gap) {
-		dist = geo_meridian_distance(q, r->lng_min, west_gap,
-		                             r->lat_min, r->lat_max);
+		dist = geo_meridian_distance(
+		    q, r->lng_min, west_gap, r->lat_min, r->lat_max);
 	} else {
-		dist = geo_meridian_distance(q, r->lng_max, east_gap,
-		                             r->lat_min, r->lat_max);
+		dist = geo_meridian_distance(
+		    q, r->lng_max, east_gap, r->lat_min, r->lat_max);
 	}
 	return fmax(0.0, dist - GEO_BOUND_MARGIN_M);
 }
@@ -431,8 +481,8 @@ geo_nearest_prunes(const geo_nearest_query *q, double bound)
 }
 
 static void
-geo_nearest_visit(geo_nearest_query *q, size_t node, size_t lo, size_t hi,
-                  double bound)
+geo_nearest_visit(
+    geo_nearest_query *q, size_t node, size_t lo, size_t hi, double bound)
 {
 	size_t left = 2 * node + 1;
 	size_t right = 2 * node + 2;
@@ -468,7 +518,7 @@ geo_nearest_visit(geo_nearest_query *q, size_t node, size_t lo, size_t hi,
  */
 size_t
 core_geo_nearest(const core_geo *g, double lat, double lng, size_t k,
-                 double radius_m, core_geo_hit *out)
+    double radius_m, core_geo_hit *out)
 {
 	geo_nearest_query q;
 
@@ -494,70 +544,35 @@ core_geo_nearest(const core_geo *g, double lat, double lng, size_t k,
 }
 
 static void
-geo_ids_sift_down(uint32_t *heap, size_t i, size_t len)
+geo_box_offer(geo_box_query *q, size_t i)
 {
-	for (;;) {
-		size_t top = i;
-		size_t l = 2 * i + 1;
-		size_t r = 2 * i + 2;
-		uint32_t t;
+	uint32_t r = q->g->rank[i];
 
-		if (l < len && heap[top] < heap[l]) {
-			top = l;
-		}
-		if (r < len && heap[top] < heap[r]) {
-			top = r;
-		}
-		if (top == i) {
-			return;
-		}
-		t = heap[i];
-		heap[i] = heap[top];
-		heap[top] = t;
-		i = top;
-	}
-}
-
-/* Counts id and keeps it if it is among the max lowest ids so far. */
-static void
-geo_box_offer(geo_box_query *q, uint32_t id)
-{
-	size_t i;
-
+	q->found[r / 64] |= (uint64_t)1 << (r % 64);
 	q->total++;
-	if (q->len < q->max) {
-		for (i = q->len++; i > 0 && q->heap[(i - 1) / 2] < id;
-		     i = (i - 1) / 2) {
-			q->heap[i] = q->heap[(i - 1) / 2];
-		}
-		q->heap[i] = id;
-	} else if (q->max > 0 && id < q->heap[0]) {
-		q->heap[0] = id;
-		geo_ids_sift_down(q->heap, 0, q->len);
-	}
 }
 
 static bool
 geo_rect_contains_point(const geo_rect *r, const core_geo_point *p)
 {
 	return p->lat >= r->lat_min && p->lat <= r->lat_max &&
-	       p->lng >= r->lng_min && p->lng <= r->lng_max;
+	    p->lng >= r->lng_min && p->lng <= r->lng_max;
 }
 
 static bool
 geo_rect_contains_rect(const geo_rect *outer, const geo_rect *inner)
 {
 	return inner->lat_min >= outer->lat_min &&
-	       inner->lat_max <= outer->lat_max &&
-	       inner->lng_min >= outer->lng_min &&
-	       inner->lng_max <= outer->lng_max;
+	    inner->lat_max <= outer->lat_max &&
+	    inner->lng_min >= outer->lng_min &&
+	    inner->lng_max <= outer->lng_max;
 }
 
 static bool
 geo_rect_disjoint(const geo_rect *a, const geo_rect *b)
 {
 	return a->lat_max < b->lat_min || a->lat_min > b->lat_max ||
-	       a->lng_max < b->lng_min || a->lng_min > b->lng_max;
+	    a->lng_max < b->lng_min || a->lng_min > b->lng_max;
 }
 
 static void
@@ -572,12 +587,8 @@ geo_box_visit(geo_box_query *q, size_t node, size_t lo, size_t hi)
 
 	/* A node inside the box needs no per-point test. */
 	if (geo_rect_contains_rect(&q->box, r)) {
-		if (q->max == 0) {
-			q->total += hi - lo;
-			return;
-		}
 		for (size_t i = lo; i < hi; i++) {
-			geo_box_offer(q, q->g->pts[i].id);
+			geo_box_offer(q, i);
 		}
 		return;
 	}
@@ -585,7 +596,7 @@ geo_box_visit(geo_box_query *q, size_t node, size_t lo, size_t hi)
 	if (hi - lo <= GEO_LEAF_SIZE) {
 		for (size_t i = lo; i < hi; i++) {
 			if (geo_rect_contains_point(&q->box, &q->g->pts[i])) {
-				geo_box_offer(q, q->g->pts[i].id);
+				geo_box_offer(q, i);
 			}
 		}
 		return;
@@ -595,45 +606,55 @@ geo_box_visit(geo_box_query *q, size_t node, size_t lo, size_t hi)
 	geo_box_visit(q, 2 * node + 2, mid, hi);
 }
 
-/* Heapsorts a max-heap of ids in place into ascending order. */
-static void
-geo_ids_sort(uint32_t *heap, size_t len)
-{
-	for (size_t end = len; end > 1; end--) {
-		uint32_t t = heap[0];
-
-		heap[0] = heap[end - 1];
-		heap[end - 1] = t;
-		geo_ids_sift_down(heap, 0, end - 1);
-	}
-}
-
 /*
- * The query uses out as a max-heap of the lowest ids found so far, so it
- * allocates nothing. A box with a NaN edge contains no point.
+ * The points found are marked in a bitmap indexed by id rank, so reading
+ * the bitmap in order yields ids in ascending order without sorting. The
+ * bitmap lives on the stack up to GEO_BOX_STACK_POINTS points. A box with
+ * a NaN edge contains no point.
  */
+#define GEO_BOX_STACK_POINTS 16384
+
 size_t
 core_geo_box(const core_geo *g, double south, double west, double north,
-             double east, uint32_t *out, size_t max)
+    double east, uint32_t *out, size_t max)
 {
+	uint64_t stack[GEO_BOX_STACK_POINTS / 64];
+	size_t words = (g->n + 63) / 64;
+	size_t n = 0;
 	geo_box_query q;
 
 	if (g->n == 0 || west > east || south > north) {
 		return 0;
 	}
-
 	q.g = g;
 	q.box.lat_min = south;
 	q.box.lat_max = north;
 	q.box.lng_min = west;
 	q.box.lng_max = east;
-	q.heap = out;
-	q.len = 0;
-	q.max = max;
 	q.total = 0;
+	q.found = g->n <= GEO_BOX_STACK_POINTS
+	    ? stack
+	    : calloc(words, sizeof(uint64_t));
+	if (q.found == NULL) {
+		return 0; /* NOTE: out of memory looks like an empty box */
+	}
+	if (q.found == stack) {
+		memset(stack, 0, words * sizeof(uint64_t));
+	}
 
 	geo_box_visit(&q, 0, 0, g->n);
 
-	geo_ids_sort(out, q.len);
+	for (size_t w = 0; w < words && n < max; w++) {
+		uint64_t bits = q.found[w];
+
+		while (bits != 0 && n < max) {
+			out[n++] =
+			    g->by_rank[w * 64 + (size_t)__builtin_ctzll(bits)];
+			bits &= bits - 1;
+		}
+	}
+	if (q.found != stack) {
+		free(q.found);
+	}
 	return q.total;
 }

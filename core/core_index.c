@@ -2,6 +2,7 @@
  * Building the indexes of a dataset: ids and slugs for lookups, the spatial
  * index, and the word index with its trie and phrase table.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,7 +94,7 @@ ix_term_id(ix_builder *b, const char *w, size_t len, uint32_t *id)
 		return 0;
 	}
 	if ((rv = ix_grow((void **)&b->terms, &b->capterms, b->nterms,
-	                  sizeof(*b->terms))) != 0) {
+	         sizeof(*b->terms))) != 0) {
 		return rv;
 	}
 	if ((copy = core_arena_strndup(&b->ds->arena, w, len)) == NULL) {
@@ -119,7 +120,7 @@ ix_normalize(ix_builder *b, const char *text)
  */
 static int
 ix_phrase(ix_builder *b, core_kind kind, const char *text, uint32_t film,
-          uint32_t *index)
+    uint32_t *index)
 {
 	uint32_t *found;
 	ix_phrase_entry *p;
@@ -135,7 +136,7 @@ ix_phrase(ix_builder *b, core_kind kind, const char *text, uint32_t film,
 		*index = *found;
 	} else {
 		if ((rv = ix_grow((void **)&b->phrase_v, &b->capphrases,
-		                  b->nphrases, sizeof(*b->phrase_v))) != 0) {
+		         b->nphrases, sizeof(*b->phrase_v))) != 0) {
 			return rv;
 		}
 		*index = (uint32_t)b->nphrases;
@@ -152,10 +153,10 @@ ix_phrase(ix_builder *b, core_kind kind, const char *text, uint32_t film,
 		p->phrase.nwords = 1;
 		for (size_t i = 0; i < b->norm.len; i++) {
 			p->phrase.nwords += b->norm.data[i] == ' ' &&
-			                    p->phrase.nwords < UINT8_MAX;
+			    p->phrase.nwords < UINT8_MAX;
 		}
-		if ((rv = core_map_put(&b->phrase_map, key, b->key.len,
-		                       *index)) != 0) {
+		if ((rv = core_map_put(
+		         &b->phrase_map, key, b->key.len, *index)) != 0) {
 			return rv;
 		}
 	}
@@ -185,8 +186,8 @@ ix_add_words(ix_builder *b, core_kind kind, uint32_t target, uint32_t phrase)
 		uint32_t term;
 
 		if ((rv = ix_term_id(b, p, len, &term)) != 0 ||
-		    (rv = ix_pair_add(&b->docs, term,
-		                      CORE_POSTING(kind, target))) != 0 ||
+		    (rv = ix_pair_add(
+		         &b->docs, term, CORE_POSTING(kind, target))) != 0 ||
 		    (rv = ix_pair_add(&b->phrases, term, phrase)) != 0) {
 			return rv;
 		}
@@ -197,7 +198,7 @@ ix_add_words(ix_builder *b, core_kind kind, uint32_t target, uint32_t phrase)
 
 static int
 ix_add_text(ix_builder *b, core_kind kind, const char *text, uint32_t film,
-            uint32_t target)
+    uint32_t target)
 {
 	uint32_t phrase;
 	int rv;
@@ -215,8 +216,8 @@ ix_add_text(ix_builder *b, core_kind kind, const char *text, uint32_t film,
 }
 
 static int
-ix_add_names(ix_builder *b, core_kind kind, const core_name_list *l,
-             uint32_t film)
+ix_add_names(
+    ix_builder *b, core_kind kind, const core_name_list *l, uint32_t film)
 {
 	int rv;
 
@@ -256,10 +257,10 @@ ix_add_film(ix_builder *b, uint32_t fi)
 		uint32_t li = f->first_location + i;
 		const core_location *l = &ds->locations[li];
 
-		if ((rv = ix_add_text(b, CORE_KIND_LOCATION, l->text, fi,
-		                      li)) != 0 ||
+		if ((rv = ix_add_text(
+		         b, CORE_KIND_LOCATION, l->text, fi, li)) != 0 ||
 		    (rv = ix_add_text(b, CORE_KIND_NEIGHBORHOOD,
-		                      l->neighborhood, fi, li)) != 0) {
+		         l->neighborhood, fi, li)) != 0) {
 			return rv;
 		}
 		ds->hood_norms[li] = core_arena_strndup(
@@ -307,8 +308,8 @@ ix_term_cmp(const void *a, const void *b)
  * lays their values out per term: out[off[t] .. off[t] + count[t]).
  */
 static int
-ix_layout_pairs(ix_pairs *ps, const uint32_t *rank, uint32_t **out,
-                size_t *nout)
+ix_layout_pairs(
+    ix_pairs *ps, const uint32_t *rank, uint32_t **out, size_t *nout)
 {
 	size_t n = 0;
 
@@ -378,8 +379,8 @@ ix_layout_terms(ix_builder *b)
 	ix->nterms = b->nterms;
 
 	if ((rv = ix_layout_pairs(&b->docs, rank, &ix->docs, &ix->ndocs)) ||
-	    (rv = ix_layout_pairs(&b->phrases, rank, &ix->phrase_ids,
-	                          &ix->nphrase_ids))) {
+	    (rv = ix_layout_pairs(
+	         &b->phrases, rank, &ix->phrase_ids, &ix->nphrase_ids))) {
 		goto out;
 	}
 	ix_set_ranges(&b->docs, ix->terms, 1);
@@ -403,7 +404,7 @@ typedef struct ix_trie {
  */
 static int
 ix_trie_fill(ix_trie *t, const core_term *terms, size_t node, uint32_t lo,
-             uint32_t hi, uint32_t depth)
+    uint32_t hi, uint32_t depth)
 {
 	uint32_t first = lo;
 	uint32_t nchildren = 0;
@@ -442,8 +443,8 @@ ix_trie_fill(ix_trie *t, const core_term *terms, size_t node, uint32_t lo,
 		unsigned char byte = (unsigned char)terms[i].text[depth];
 		uint32_t end = i;
 
-		while (end < hi &&
-		       (unsigned char)terms[end].text[depth] == byte) {
+		while (
+		    end < hi && (unsigned char)terms[end].text[depth] == byte) {
 			end++;
 		}
 		t->nodes[child].byte = byte;
@@ -473,72 +474,140 @@ ix_build_trie(core_index *ix)
 }
 
 static int
-ix_id_cmp(const void *a, const void *b)
+ix_hash_alloc(core_hash_index *h, size_t n)
 {
-	uint64_t x = ((const core_id_entry *)a)->id;
-	uint64_t y = ((const core_id_entry *)b)->id;
+	size_t size = 16;
 
-	return x < y ? -1 : x > y;
-}
-
-/* Sorts ids for binary search; a repeated id is CORE_EINVAL. */
-static int
-ix_sort_ids(core_id_entry *ids, size_t n)
-{
-	qsort(ids, n, sizeof(*ids), ix_id_cmp);
-	for (size_t i = 1; i < n; i++) {
-		if (ids[i].id == ids[i - 1].id) {
-			return CORE_EINVAL;
-		}
+	while (size < 2 * n) {
+		size *= 2;
 	}
+	if ((h->slots = malloc(size * sizeof(*h->slots))) == NULL) {
+		return CORE_ENOMEM;
+	}
+	memset(h->slots, 0xff, size * sizeof(*h->slots)); /* CORE_HASH_EMPTY */
+	h->mask = size - 1;
 	return 0;
 }
 
-static int
-ix_slug_cmp(const void *a, const void *b)
+/* Returns the slot for key: the one holding an equal entry (same(arg, i)),
+ * or the empty slot where it belongs. */
+static uint32_t *
+ix_hash_slot(const core_hash_index *h, uint64_t key,
+    int (*same)(const void *arg, uint32_t index), const void *arg)
 {
-	return strcmp(((const core_slug_entry *)a)->slug,
-	              ((const core_slug_entry *)b)->slug);
+	size_t s = (size_t)key & h->mask;
+
+	while (h->slots[s] != CORE_HASH_EMPTY && !same(arg, h->slots[s])) {
+		s = (s + 1) & h->mask;
+	}
+	return &h->slots[s];
+}
+
+typedef struct ix_probe {
+	const core_dataset *ds;
+	uint64_t id;
+	const char *slug;
+} ix_probe;
+
+static int
+ix_same_film_id(const void *arg, uint32_t i)
+{
+	const ix_probe *p = arg;
+
+	return p->ds->films[i].id == p->id;
 }
 
 static int
+ix_same_location_id(const void *arg, uint32_t i)
+{
+	const ix_probe *p = arg;
+
+	return p->ds->locations[i].id == p->id;
+}
+
+static int
+ix_same_slug(const void *arg, uint32_t i)
+{
+	const ix_probe *p = arg;
+
+	return strcmp(p->ds->films[i].slug, p->slug) == 0;
+}
+
+/*
+ * Gives a film a slug no other film has. Two films can only share a slug
+ * when a title ends in a year ("Foo 1958" without a year and "Foo" from
+ * 1958), and the later one in film order then gets its id appended.
+ */
+static int
+ix_index_slug(core_dataset *ds, uint32_t i)
+{
+	core_film *f = &ds->films[i];
+	ix_probe probe = {ds, 0, f->slug};
+	uint32_t *slot = ix_hash_slot(&ds->film_by_slug,
+	    core_hash64(f->slug, strlen(f->slug), 0), ix_same_slug, &probe);
+
+	if (*slot != CORE_HASH_EMPTY) {
+		size_t len = strlen(f->slug) + 18;
+		char *slug = core_arena_alloc(&ds->arena, len);
+
+		if (slug == NULL) {
+			return CORE_ENOMEM;
+		}
+		snprintf(slug, len, "%s-%016llx", f->slug,
+		    (unsigned long long)f->id);
+		f->slug = slug;
+		probe.slug = slug;
+		slot = ix_hash_slot(&ds->film_by_slug,
+		    core_hash64(slug, strlen(slug), 0), ix_same_slug, &probe);
+	}
+	*slot = i;
+	return 0;
+}
+
+/*
+ * Fills the id and slug tables. NOTE: two different films or locations
+ * hashing to one 64-bit id (odds about 1e-13 at this size) fail the import
+ * rather than let one id name two things.
+ */
+static int
 ix_build_lookups(core_dataset *ds)
 {
-	size_t nf = ds->nfilms ? ds->nfilms : 1;
-	size_t nl = ds->nlocations ? ds->nlocations : 1;
 	int rv;
 
-	ds->film_ids = malloc(nf * sizeof(*ds->film_ids));
-	ds->location_ids = malloc(nl * sizeof(*ds->location_ids));
-	ds->film_slugs = malloc(nf * sizeof(*ds->film_slugs));
-	ds->unlocated_films = malloc(nf * sizeof(*ds->unlocated_films));
-	if (!ds->film_ids || !ds->location_ids || !ds->film_slugs ||
-	    !ds->unlocated_films) {
+	if ((rv = ix_hash_alloc(&ds->film_by_id, ds->nfilms)) != 0 ||
+	    (rv = ix_hash_alloc(&ds->film_by_slug, ds->nfilms)) != 0 ||
+	    (rv = ix_hash_alloc(&ds->location_by_id, ds->nlocations)) != 0 ||
+	    (ds->unlocated_films = malloc(
+	         (ds->nfilms + 1) * sizeof(*ds->unlocated_films))) == NULL) {
 		return CORE_ENOMEM;
 	}
 	for (size_t i = 0; i < ds->nfilms; i++) {
-		ds->film_ids[i].id = ds->films[i].id;
-		ds->film_ids[i].index = (uint32_t)i;
-		ds->film_slugs[i].slug = ds->films[i].slug;
-		ds->film_slugs[i].index = (uint32_t)i;
+		ix_probe probe = {ds, ds->films[i].id, NULL};
+		uint32_t *slot = ix_hash_slot(
+		    &ds->film_by_id, probe.id, ix_same_film_id, &probe);
+
+		if (*slot != CORE_HASH_EMPTY) {
+			return CORE_EINVAL;
+		}
+		*slot = (uint32_t)i;
+		if ((rv = ix_index_slug(ds, (uint32_t)i)) != 0) {
+			return rv;
+		}
 		if (ds->films[i].nlocations == 0) {
 			ds->unlocated_films[ds->nunlocated_films++] =
 			    (uint32_t)i;
 		}
 	}
 	for (size_t i = 0; i < ds->nlocations; i++) {
-		ds->location_ids[i].id = ds->locations[i].id;
-		ds->location_ids[i].index = (uint32_t)i;
-	}
+		ix_probe probe = {ds, ds->locations[i].id, NULL};
+		uint32_t *slot = ix_hash_slot(
+		    &ds->location_by_id, probe.id, ix_same_location_id, &probe);
 
-	/* NOTE: two different films or locations hashing to one 64-bit id
-	 * (odds about 1e-13 at this size) fail the import rather than let
-	 * one id name two things. */
-	if ((rv = ix_sort_ids(ds->film_ids, ds->nfilms)) != 0 ||
-	    (rv = ix_sort_ids(ds->location_ids, ds->nlocations)) != 0) {
-		return rv;
+		if (*slot != CORE_HASH_EMPTY) {
+			return CORE_EINVAL;
+		}
+		*slot = (uint32_t)i;
 	}
-	qsort(ds->film_slugs, ds->nfilms, sizeof(*ds->film_slugs), ix_slug_cmp);
 	return 0;
 }
 
@@ -550,7 +619,7 @@ ix_build_geo(core_dataset *ds)
 	int rv;
 
 	if ((pts = malloc((ds->nlocations ? ds->nlocations : 1) *
-	                  sizeof(*pts))) == NULL) {
+	         sizeof(*pts))) == NULL) {
 		return CORE_ENOMEM;
 	}
 	for (size_t i = 0; i < ds->nlocations; i++) {
@@ -602,8 +671,9 @@ ix_build_words(core_dataset *ds)
 	if (rv == 0 && (rv = ix_layout_terms(&b)) == 0) {
 		rv = ix_build_trie(ix);
 	}
-	if (rv == 0 && (ix->phrases = malloc((b.nphrases + 1) *
-	                                     sizeof(*ix->phrases))) == NULL) {
+	if (rv == 0 &&
+	    (ix->phrases = malloc((b.nphrases + 1) * sizeof(*ix->phrases))) ==
+	        NULL) {
 		rv = CORE_ENOMEM;
 	}
 	if (rv == 0) {
@@ -621,16 +691,16 @@ ix_count_heap(core_dataset *ds)
 {
 	const core_index *ix = &ds->index;
 
-	ds->heap_bytes +=
-	    ds->nfilms *
-	    (sizeof(*ds->film_ids) + sizeof(*ds->film_slugs) +
-	     sizeof(*ds->unlocated_films) + sizeof(*ds->film_norms));
-	ds->heap_bytes += ds->nlocations *
-	                  (sizeof(*ds->location_ids) + sizeof(*ds->hood_norms));
+	ds->heap_bytes += ds->nfilms *
+	    (sizeof(*ds->unlocated_films) + sizeof(*ds->film_norms));
+	ds->heap_bytes += ds->nlocations * sizeof(*ds->hood_norms);
+	ds->heap_bytes += (ds->film_by_id.mask + ds->film_by_slug.mask +
+	                      ds->location_by_id.mask + 3) *
+	    sizeof(uint32_t);
 	ds->heap_bytes += ix->nterms * sizeof(*ix->terms) +
-	                  (ix->ndocs + ix->nphrase_ids) * sizeof(uint32_t) +
-	                  ix->nnodes * sizeof(*ix->nodes) +
-	                  ix->nphrases * sizeof(*ix->phrases);
+	    (ix->ndocs + ix->nphrase_ids) * sizeof(uint32_t) +
+	    ix->nnodes * sizeof(*ix->nodes) +
+	    ix->nphrases * sizeof(*ix->phrases);
 }
 
 int
@@ -654,9 +724,9 @@ core_index_free(core_dataset *ds)
 {
 	core_index *ix = &ds->index;
 
-	free(ds->film_ids);
-	free(ds->location_ids);
-	free(ds->film_slugs);
+	free(ds->film_by_id.slots);
+	free(ds->film_by_slug.slots);
+	free(ds->location_by_id.slots);
 	free(ds->unlocated_films);
 	free(ds->film_norms);
 	free(ds->hood_norms);

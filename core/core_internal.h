@@ -79,15 +79,18 @@ typedef struct core_index {
 	size_t nphrases;
 } core_index;
 
-typedef struct core_id_entry {
-	uint64_t id;
-	uint32_t index;
-} core_id_entry;
+/*
+ * An open-addressing hash table of film or location indexes, keyed by a
+ * 64-bit hash (an id, or the hash of a slug), with linear probing. The
+ * size is a power of two at least twice the entry count, so probe
+ * sequences stay short; CORE_HASH_EMPTY marks a free slot.
+ */
+#define CORE_HASH_EMPTY UINT32_MAX
 
-typedef struct core_slug_entry {
-	const char *slug;
-	uint32_t index;
-} core_slug_entry;
+typedef struct core_hash_index {
+	uint32_t *slots;
+	size_t mask;
+} core_hash_index;
 
 struct core_dataset {
 	core_arena arena; /* strings and name lists */
@@ -95,12 +98,12 @@ struct core_dataset {
 	size_t nfilms;
 	core_location *locations;
 	size_t nlocations;
-	core_id_entry *film_ids; /* sorted by id */
-	core_id_entry *location_ids;
-	core_slug_entry *film_slugs; /* sorted by slug */
-	const char **film_norms;     /* matching form of each title */
-	const char **hood_norms;     /* matching form of each neighbourhood */
-	uint32_t *unlocated_films;   /* films without locations */
+	core_hash_index film_by_id;
+	core_hash_index film_by_slug; /* keyed by core_hash64 of the slug */
+	core_hash_index location_by_id;
+	const char **film_norms;   /* matching form of each title */
+	const char **hood_norms;   /* matching form of each neighbourhood */
+	uint32_t *unlocated_films; /* films without locations */
 	size_t nunlocated_films;
 	core_index index;
 	core_geo *geo;
@@ -122,7 +125,7 @@ void core_index_free(core_dataset *ds);
  */
 typedef void (*core_term_fn)(void *arg, const core_term *t, unsigned quality);
 void core_index_match(const core_index *ix, const char *w, size_t len,
-                      int prefix, core_term_fn fn, void *arg);
+    int prefix, core_term_fn fn, void *arg);
 
 /*
  * Splits a query into its matching-form words, at most CORE_QUERY_MAX_WORDS.
@@ -131,6 +134,6 @@ void core_index_match(const core_index *ix, const char *w, size_t len,
  */
 struct core_buf;
 int core_query_words(const char *q, struct core_buf *buf, const char **words,
-                     size_t *lens, size_t *n);
+    size_t *lens, size_t *n);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "core_err.h"
 #include "core_internal.h"
+#include "core_map.h"
 
 static const char *const lookup_kind_names[CORE_KIND_COUNT] = {
     [CORE_KIND_TITLE] = "title",
@@ -27,61 +28,46 @@ core_kind_name(core_kind kind)
 	return lookup_kind_names[kind];
 }
 
-static const core_id_entry *
-lookup_id(const core_id_entry *ids, size_t n, uint64_t id)
+/* The probe loops mirror ix_hash_slot in core_index.c, inlined because
+ * lookups by id are the cheapest queries the service answers. */
+const core_film *
+core_film_by_id(const core_dataset *ds, uint64_t id)
 {
-	size_t lo = 0;
-	size_t hi = n;
+	const core_hash_index *h = &ds->film_by_id;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ids[mid].id == id) {
-			return &ids[mid];
+	for (size_t s = (size_t)id & h->mask; h->slots[s] != CORE_HASH_EMPTY;
+	     s = (s + 1) & h->mask) {
+		if (ds->films[h->slots[s]].id == id) {
+			return &ds->films[h->slots[s]];
 		}
-		if (ids[mid].id < id) {
-			lo = mid + 1;
-		} else {
-			hi = mid;
+	}
+	return NULL;
+}
+
+const core_location *
+core_location_by_id(const core_dataset *ds, uint64_t id)
+{
+	const core_hash_index *h = &ds->location_by_id;
+
+	for (size_t s = (size_t)id & h->mask; h->slots[s] != CORE_HASH_EMPTY;
+	     s = (s + 1) & h->mask) {
+		if (ds->locations[h->slots[s]].id == id) {
+			return &ds->locations[h->slots[s]];
 		}
 	}
 	return NULL;
 }
 
 const core_film *
-core_film_by_id(const core_dataset *ds, uint64_t id)
-{
-	const core_id_entry *e = lookup_id(ds->film_ids, ds->nfilms, id);
-
-	return e != NULL ? &ds->films[e->index] : NULL;
-}
-
-const core_location *
-core_location_by_id(const core_dataset *ds, uint64_t id)
-{
-	const core_id_entry *e =
-	    lookup_id(ds->location_ids, ds->nlocations, id);
-
-	return e != NULL ? &ds->locations[e->index] : NULL;
-}
-
-const core_film *
 core_film_by_slug(const core_dataset *ds, const char *slug)
 {
-	size_t lo = 0;
-	size_t hi = ds->nfilms;
+	const core_hash_index *h = &ds->film_by_slug;
+	uint64_t key = core_hash64(slug, strlen(slug), 0);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(ds->film_slugs[mid].slug, slug);
-
-		if (c == 0) {
-			return &ds->films[ds->film_slugs[mid].index];
-		}
-		if (c < 0) {
-			lo = mid + 1;
-		} else {
-			hi = mid;
+	for (size_t s = (size_t)key & h->mask; h->slots[s] != CORE_HASH_EMPTY;
+	     s = (s + 1) & h->mask) {
+		if (strcmp(ds->films[h->slots[s]].slug, slug) == 0) {
+			return &ds->films[h->slots[s]];
 		}
 	}
 	return NULL;
@@ -91,12 +77,12 @@ static int
 lookup_valid_point(double lat, double lng)
 {
 	return isfinite(lat) && isfinite(lng) && lat >= -90 && lat <= 90 &&
-	       lng >= -180 && lng <= 180;
+	    lng >= -180 && lng <= 180;
 }
 
 int
 core_nearest(const core_dataset *ds, double lat, double lng, size_t k,
-             double radius_m, core_geo_hit *out, size_t *n)
+    double radius_m, core_geo_hit *out, size_t *n)
 {
 	*n = 0;
 	if (!lookup_valid_point(lat, lng) || k == 0 ||
@@ -109,7 +95,7 @@ core_nearest(const core_dataset *ds, double lat, double lng, size_t k,
 
 int
 core_box(const core_dataset *ds, double south, double west, double north,
-         double east, uint32_t *out, size_t max, size_t *n, size_t *total)
+    double east, uint32_t *out, size_t max, size_t *n, size_t *total)
 {
 	*n = 0;
 	*total = 0;

@@ -18,6 +18,7 @@
 #include "core_csv.h"
 #include "core_dataset.h"
 #include "core_err.h"
+#include "core_query.h"
 
 /* The columns of the 2026 export that carry data, in its order. */
 #define HEADER_2026                                                            \
@@ -52,12 +53,12 @@ import_ok(const char *csv, core_import_stats *st)
  * in err. */
 static void
 import_fails(const char *csv, size_t len, int want, core_import_stats *st,
-             char *err, size_t errlen)
+    char *err, size_t errlen)
 {
 	core_dataset *ds = NULL;
 
-	assert_int_equal(core_dataset_import(&ds, csv, len, st, err, errlen),
-	                 want);
+	assert_int_equal(
+	    core_dataset_import(&ds, csv, len, st, err, errlen), want);
 	assert_null(ds);
 }
 
@@ -123,7 +124,7 @@ import_columns_reordered(void **state)
 	core_dataset *ds =
 	    import_ok("Locations,Director,Release Year,Title\n"
 	              "Fort Point,Alfred Hitchcock,1958,Vertigo\n",
-	              &st);
+	        &st);
 	const core_film *f = find_film(ds, "vertigo-1958");
 
 	assert_string_equal(f->title, "Vertigo");
@@ -143,7 +144,7 @@ import_extra_columns_ignored(void **state)
 	core_dataset *ds =
 	    import_ok("data_as_of,Title,Budget,Locations,data_loaded_at\n"
 	              "2026/02/20,Vertigo,2479000,Fort Point,2026/02/21\n",
-	              &st);
+	        &st);
 	const core_film *f = find_film(ds, "vertigo");
 
 	assert_int_equal(st.columns_used, 2);
@@ -162,8 +163,7 @@ import_missing_columns_listed(void **state)
 	const core_film *f = find_film(ds, "vertigo");
 
 	assert_int_equal(st.columns_used, 2);
-	assert_string_equal(
-	    st.missing_columns,
+	assert_string_equal(st.missing_columns,
 	    "Release Year, Fun Facts, Production Company, Distributor, "
 	    "Director, Writer, Actor 1, Actor 2, Actor 3, Point, Longitude, "
 	    "Latitude, Analysis Neighborhood, Supervisor District");
@@ -194,7 +194,7 @@ import_socrata_names(void **state)
 	              "analysis_neighborhood,supervisor_district\n"
 	              "Vertigo,1958,Fort Point,Built in 1853.,James Stewart,"
 	              "Presidio,2\n",
-	              &st);
+	        &st);
 	const core_film *f = find_film(ds, "vertigo-1958");
 	const core_location *l = film_location(ds, f, 0);
 
@@ -217,7 +217,7 @@ import_code_columns_ignored(void **state)
 	core_dataset *ds = import_ok("Title,Locations,Analysis Neighborhoods,"
 	                             "Current Supervisor Districts\n"
 	                             "Vertigo,Fort Point,36,7\n",
-	                             &st);
+	    &st);
 	const core_location *l = film_location(ds, find_film(ds, "vertigo"), 0);
 
 	assert_int_equal(st.columns_used, 2);
@@ -235,7 +235,7 @@ import_code_columns_beside_text(void **state)
 	              "Current Supervisor Districts,Analysis Neighborhood,"
 	              "Supervisor District\n"
 	              "Vertigo,Fort Point,36,7,Presidio,2\n",
-	              &st);
+	        &st);
 	const core_location *l = film_location(ds, find_film(ds, "vertigo"), 0);
 
 	assert_int_equal(st.columns_used, 4);
@@ -253,8 +253,9 @@ import_no_title_column(void **state)
 	char err[256] = "";
 
 	import_fails(csv, strlen(csv), CORE_ENOTFOUND, &st, err, sizeof(err));
-	assert_string_equal(err, "the header has no Title column; expected a "
-	                         "DataSF film locations export");
+	assert_string_equal(err,
+	    "the header has no Title column; expected a "
+	    "DataSF film locations export");
 	assert_int_equal(st.rows_read, 0);
 	assert_int_equal(st.columns_used, 2);
 }
@@ -304,7 +305,7 @@ import_bom_skipped(void **state)
 	core_import_stats st;
 	core_dataset *ds = import_ok("\xEF\xBB\xBFTitle,Release Year\n"
 	                             "Vertigo,1958\n",
-	                             &st);
+	    &st);
 
 	assert_int_equal(st.columns_used, 2);
 	assert_int_equal(find_film(ds, "vertigo-1958")->year, 1958);
@@ -318,7 +319,7 @@ import_crlf_endings(void **state)
 	core_dataset *ds = import_ok("Title,Release Year,Locations\r\n"
 	                             "Vertigo,1958,Fort Point\r\n"
 	                             "Bullitt,1968,Taylor Street\r\n",
-	                             &st);
+	    &st);
 
 	assert_int_equal(st.rows_read, 2);
 	assert_int_equal(st.rows_rejected, 0);
@@ -336,13 +337,13 @@ import_quoted_comma(void **state)
 	core_dataset *ds =
 	    import_ok(HEADER_SHORT "\"Goodbye, Mr.Chips\",1969,\"Mission St., "
 	                           "Embarcadero, and Front\",\n",
-	              &st);
+	        &st);
 	const core_film *f = find_film(ds, "goodbye-mr-chips-1969");
 
 	assert_int_equal(st.rows_rejected, 0);
 	assert_string_equal(f->title, "Goodbye, Mr.Chips");
 	assert_string_equal(film_location(ds, f, 0)->text,
-	                    "Mission St., Embarcadero, and Front");
+	    "Mission St., Embarcadero, and Front");
 	core_dataset_free(ds);
 }
 
@@ -350,15 +351,15 @@ static void
 import_quoted_quotes(void **state)
 {
 	core_import_stats st;
-	core_dataset *ds = import_ok(
-	    HEADER_SHORT "\"Looking \"\"Special\"\"\",2014,Castro Street,"
-	                 "\"Called \"\"1001 Franklin\"\" in the film.\"\n",
+	core_dataset *ds = import_ok(HEADER_SHORT
+	    "\"Looking \"\"Special\"\"\",2014,Castro Street,"
+	    "\"Called \"\"1001 Franklin\"\" in the film.\"\n",
 	    &st);
 	const core_film *f = find_film(ds, "looking-special-2014");
 
 	assert_string_equal(f->title, "Looking \"Special\"");
 	assert_string_equal(film_location(ds, f, 0)->fun_facts,
-	                    "Called \"1001 Franklin\" in the film.");
+	    "Called \"1001 Franklin\" in the film.");
 	core_dataset_free(ds);
 }
 
@@ -371,14 +372,14 @@ import_quoted_newline(void **state)
 	                             "Bullitt,1968,Taylor Street,\"Warner "
 	                             "Brothers / Seven Arts\nSeven Arts\"\n"
 	                             "Vertigo,1958,Fort Point,Paramount\n",
-	                             &st);
+	    &st);
 	const core_film *f = find_film(ds, "bullitt-1968");
 
 	assert_int_equal(st.rows_read, 2);
 	assert_int_equal(st.rows_rejected, 0);
 	assert_int_equal(f->companies.n, 1);
-	assert_string_equal(f->companies.v[0].text,
-	                    "Warner Brothers / Seven Arts Seven Arts");
+	assert_string_equal(
+	    f->companies.v[0].text, "Warner Brothers / Seven Arts Seven Arts");
 	assert_int_equal(find_film(ds, "vertigo-1958")->year, 1958);
 	core_dataset_free(ds);
 }
@@ -407,13 +408,13 @@ import_invalid_utf8_row(void **state)
 	                                          "Street,\n"
 	                                          "Zodiac,2007,Hall of "
 	                                          "Justice,\n",
-	                             &st);
+	    &st);
 
 	assert_int_equal(st.rows_read, 3);
 	assert_int_equal(st.rows_rejected, 1);
 	assert_int_equal(st.nreasons, 1);
-	assert_string_equal(st.reasons[0],
-	                    "invalid UTF-8 at line 3, column 21");
+	assert_string_equal(
+	    st.reasons[0], "invalid UTF-8 at line 3, column 21");
 	assert_int_equal(st.films, 2);
 	assert_int_equal(find_film(ds, "zodiac-2007")->nlocations, 1);
 	core_dataset_free(ds);
@@ -428,15 +429,15 @@ import_field_count_rejected(void **state)
 	                                          "Street,,extra\n"
 	                                          "Zodiac,2007,Hall of "
 	                                          "Justice,\n",
-	                             &st);
+	    &st);
 
 	assert_int_equal(st.rows_read, 3);
 	assert_int_equal(st.rows_rejected, 2);
 	assert_int_equal(st.nreasons, 2);
-	assert_string_equal(st.reasons[0],
-	                    "line 2: 2 fields, but the header has 4");
-	assert_string_equal(st.reasons[1],
-	                    "line 3: 5 fields, but the header has 4");
+	assert_string_equal(
+	    st.reasons[0], "line 2: 2 fields, but the header has 4");
+	assert_string_equal(
+	    st.reasons[1], "line 3: 5 fields, but the header has 4");
 	assert_int_equal(st.films, 1);
 	assert_int_equal(find_film(ds, "zodiac-2007")->year, 2007);
 	core_dataset_free(ds);
@@ -460,8 +461,8 @@ import_too_many_fields_rejected(void **state)
 	assert_int_equal(st.rows_read, 2);
 	assert_int_equal(st.rows_rejected, 1);
 	assert_int_equal(st.nreasons, 1);
-	assert_string_equal(st.reasons[0],
-	                    "more than 256 fields at line 2, column 264");
+	assert_string_equal(
+	    st.reasons[0], "more than 256 fields at line 2, column 264");
 	assert_int_equal(st.films, 1);
 	core_dataset_free(ds);
 }
@@ -474,7 +475,7 @@ import_empty_title_rejected(void **state)
 	                                          "\"  \",1958,Fort Point,\n"
 	                                          "--,1958,Fort Point,\n"
 	                                          "Vertigo,1958,Fort Point,\n",
-	                             &st);
+	    &st);
 	const char *want[] = {
 	    "line 2: Title is empty or has no letters or digits",
 	    "line 3: Title is empty or has no letters or digits",
@@ -501,7 +502,7 @@ import_invalid_year_rejected(void **state)
 	                                          "Vertigo,195,Fort Point,\n"
 	                                          "Vertigo,19580,Fort Point,\n"
 	                                          "Vertigo,1958,Fort Point,\n",
-	                             &st);
+	    &st);
 	const char *want[] = {
 	    "line 2: invalid Release Year \"19x5\", expected a year from "
 	    "1800 to 2100",
@@ -547,7 +548,7 @@ import_reasons_capped(void **state)
 	assert_int_equal(st.rows_rejected, nrows);
 	assert_int_equal(st.nreasons, CORE_IMPORT_MAX_REASONS);
 	assert_string_equal(st.reasons[CORE_IMPORT_MAX_REASONS - 1],
-	                    "line 33: 2 fields, but the header has 4");
+	    "line 33: 2 fields, but the header has 4");
 	assert_int_equal(st.films, 0);
 	core_dataset_free(ds);
 	free(csv);
@@ -557,9 +558,9 @@ static void
 import_empty_year_zero(void **state)
 {
 	core_import_stats st;
-	core_dataset *ds = import_ok(
-	    HEADER_SHORT "\"Goodbye, Mr.Chips\",,\"Hanger 3, Treasure "
-	                 "island\",\n",
+	core_dataset *ds = import_ok(HEADER_SHORT
+	    "\"Goodbye, Mr.Chips\",,\"Hanger 3, Treasure "
+	    "island\",\n",
 	    &st);
 	const core_film *f = find_film(ds, "goodbye-mr-chips");
 
@@ -574,9 +575,9 @@ static void
 import_fields_cleaned(void **state)
 {
 	core_import_stats st;
-	core_dataset *ds = import_ok(
-	    HEADER_SHORT "\"  The   Rock \",\" 1996 \",\"Alcatraz\tIsland  "
-	                 "(Pier  33)\",\"Filmed\non\r\nthe\xC2\xA0island. \"\n",
+	core_dataset *ds = import_ok(HEADER_SHORT
+	    "\"  The   Rock \",\" 1996 \",\"Alcatraz\tIsland  "
+	    "(Pier  33)\",\"Filmed\non\r\nthe\xC2\xA0island. \"\n",
 	    &st);
 	const core_film *f = find_film(ds, "the-rock-1996");
 	const core_location *l = film_location(ds, f, 0);
@@ -598,7 +599,7 @@ import_writers_split(void **state)
 	              "180,2011,\"Umarji Anuradha, Jayendra & Suba \"\n"
 	              "Flicka,2006,\"Blaine Chiappetta ,Marguerite Henry\"\n"
 	              "Zodiac,2007,N/A\n",
-	              &st);
+	        &st);
 	const core_film *f180 = find_film(ds, "180-2011");
 	const core_film *flicka = find_film(ds, "flicka-2006");
 
@@ -646,7 +647,7 @@ import_duplicates_dropped(void **state)
 	                           "Groove,2000,\" 435 23rd  Street at "
 	                           "Illinois\",\n"
 	                           "Groove,2000,City Hall,\n",
-	              &st);
+	        &st);
 	const core_film *f = find_film(ds, "groove-2000");
 
 	assert_int_equal(st.rows_read, 4);
@@ -662,11 +663,11 @@ static void
 import_fun_facts_merged(void **state)
 {
 	core_import_stats st;
-	core_dataset *ds = import_ok(
-	    HEADER_SHORT "San Andreas,2015,AT&T Stadium,Characters run out.\n"
-	                 "San Andreas,2015,Pier 43,\n"
-	                 "San Andreas,2015,AT&T Stadium,Two paragliders land.\n"
-	                 "San Andreas,2015,AT&T Stadium,\n",
+	core_dataset *ds = import_ok(HEADER_SHORT
+	    "San Andreas,2015,AT&T Stadium,Characters run out.\n"
+	    "San Andreas,2015,Pier 43,\n"
+	    "San Andreas,2015,AT&T Stadium,Two paragliders land.\n"
+	    "San Andreas,2015,AT&T Stadium,\n",
 	    &st);
 	const core_film *f = find_film(ds, "san-andreas-2015");
 	const core_location *l = find_location(ds, f, "AT&T Stadium");
@@ -675,8 +676,8 @@ import_fun_facts_merged(void **state)
 	assert_int_equal(st.merged, 2);
 	assert_int_equal(st.locations, 2);
 	assert_int_equal(f->nlocations, 2);
-	assert_string_equal(l->fun_facts,
-	                    "Characters run out.\nTwo paragliders land.");
+	assert_string_equal(
+	    l->fun_facts, "Characters run out.\nTwo paragliders land.");
 	core_dataset_free(ds);
 }
 
@@ -690,7 +691,7 @@ import_fun_fact_once(void **state)
 	    import_ok("Title,Release Year,Locations,Fun Facts,Actor 1\n"
 	              "Vertigo,1958,Fort Point,Built in 1853.,James Stewart\n"
 	              "Vertigo,1958,Fort Point,Built in 1853.,Kim Novak\n",
-	              &st);
+	        &st);
 	const core_location *l =
 	    film_location(ds, find_film(ds, "vertigo-1958"), 0);
 
@@ -709,7 +710,7 @@ import_location_variants_merged(void **state)
 	core_dataset *ds =
 	    import_ok(HEADER_SHORT "San Andreas,2015,AT&T Stadium,\n"
 	                           "San Andreas,2015,AT & T stadium.,\n",
-	              &st);
+	        &st);
 	const core_film *f = find_film(ds, "san-andreas-2015");
 
 	assert_int_equal(st.merged, 1);
@@ -722,11 +723,11 @@ static void
 import_season_titles_grouped(void **state)
 {
 	core_import_stats st;
-	core_dataset *ds = import_ok(
-	    HEADER_SHORT "Blindspotting (Season 2),2022,Lake Merritt,\n"
-	                 "Blindspotting Season 2,2022,Fruitvale Station,\n"
-	                 "Chance - Season 1 ep105,2016,Ocean Beach,\n"
-	                 "Chance - Season 1ep105,2016,Baker Beach,\n",
+	core_dataset *ds = import_ok(HEADER_SHORT
+	    "Blindspotting (Season 2),2022,Lake Merritt,\n"
+	    "Blindspotting Season 2,2022,Fruitvale Station,\n"
+	    "Chance - Season 1 ep105,2016,Ocean Beach,\n"
+	    "Chance - Season 1ep105,2016,Baker Beach,\n",
 	    &st);
 	const core_film *f = find_film(ds, "blindspotting-season-2-2022");
 
@@ -743,9 +744,9 @@ static void
 import_trailing_space_title(void **state)
 {
 	core_import_stats st;
-	core_dataset *ds = import_ok(
-	    HEADER_SHORT "\"A Smile Like Yours \",1997,Ferry Building,\n"
-	                 "A Smile Like Yours,1997,San Francisco Airport,\n",
+	core_dataset *ds = import_ok(HEADER_SHORT
+	    "\"A Smile Like Yours \",1997,Ferry Building,\n"
+	    "A Smile Like Yours,1997,San Francisco Airport,\n",
 	    &st);
 	const core_film *f = find_film(ds, "a-smile-like-yours-1997");
 
@@ -763,7 +764,7 @@ import_same_title_two_years(void **state)
 	    import_ok(HEADER_SHORT "Murder in the First,1995,Alcatraz Island,\n"
 	                           "Murder in the First,2014,Alcatraz Island,\n"
 	                           "Murder in the First,,Alcatraz Island,\n",
-	              &st);
+	        &st);
 	const core_film *a = find_film(ds, "murder-in-the-first-1995");
 	const core_film *b = find_film(ds, "murder-in-the-first-2014");
 	const core_film *c = find_film(ds, "murder-in-the-first");
@@ -784,13 +785,13 @@ import_row_without_location(void **state)
 	core_import_stats st;
 	core_dataset *ds = import_ok(HEADER_SHORT "Desperate Measures,1998,,\n"
 	                                          "Vertigo,1958,Fort Point,\n",
-	                             &st);
+	    &st);
 
 	assert_int_equal(st.rows_without_location, 1);
 	assert_int_equal(st.films, 2);
 	assert_int_equal(st.locations, 1);
-	assert_int_equal(find_film(ds, "desperate-measures-1998")->nlocations,
-	                 0);
+	assert_int_equal(
+	    find_film(ds, "desperate-measures-1998")->nlocations, 0);
 	core_dataset_free(ds);
 }
 
@@ -803,7 +804,7 @@ import_point_from_lat_lng(void **state)
 	core_dataset *ds = import_ok(HEADER_POINT "Vertigo,Fort Point,"
 	                                          "POINT (-122.4 37.7),"
 	                                          "-122.47709,37.8106117\n",
-	                             &st);
+	    &st);
 	const core_location *l = film_location(ds, find_film(ds, "vertigo"), 0);
 
 	assert_int_equal(l->flags, CORE_LOC_HAS_POINT);
@@ -824,7 +825,7 @@ import_point_from_wkt(void **state)
 	                           "POINT (-122.47709 37.8106117),,\n"
 	                           "Vertigo,Coit Tower,"
 	                           "POINT (-122.4058 37.8024),north,37.8\n",
-	              &st);
+	        &st);
 	const core_film *f = find_film(ds, "vertigo");
 	const core_location *fort = find_location(ds, f, "Fort Point");
 	const core_location *coit = find_location(ds, f, "Coit Tower");
@@ -851,7 +852,7 @@ import_invalid_points_counted(void **state)
 	                           "Vertigo,Lombard Street,POINT (x y),,\n"
 	                           "Vertigo,Ernie's,POINT (-122.4 37.8,,\n"
 	                           "Vertigo,Palace of Fine Arts,,,\n",
-	              &st);
+	        &st);
 	const core_film *f = find_film(ds, "vertigo");
 
 	assert_int_equal(st.invalid_points, 5);
@@ -872,7 +873,7 @@ import_zero_point_ignored(void **state)
 	    import_ok(HEADER_POINT "Vertigo,Fort Point,,0,0\n"
 	                           "Vertigo,Coit Tower,POINT (0 0),,\n"
 	                           "Vertigo,City Hall,,0.0,0.000\n",
-	              &st);
+	        &st);
 	const core_film *f = find_film(ds, "vertigo");
 
 	assert_int_equal(st.located, 0);
@@ -888,13 +889,13 @@ static void
 import_point_outside_sf(void **state)
 {
 	core_import_stats st;
-	core_dataset *ds = import_ok(
-	    HEADER_POINT "Vertigo,Mission San Juan Bautista,,-121.5357205,"
-	                 "36.8459168\n"
-	                 "Looking,\"Tiburon Hiking Trail, Tiburon, CA\",,"
-	                 "-122.4900376,37.8961157\n"
-	                 "Vertigo,Fort Point,,-122.47709,37.8106117\n"
-	                 "Blue Jasmine,SFO Terminal 3,,-122.3874941,37.61993\n",
+	core_dataset *ds = import_ok(HEADER_POINT
+	    "Vertigo,Mission San Juan Bautista,,-121.5357205,"
+	    "36.8459168\n"
+	    "Looking,\"Tiburon Hiking Trail, Tiburon, CA\",,"
+	    "-122.4900376,37.8961157\n"
+	    "Vertigo,Fort Point,,-122.47709,37.8106117\n"
+	    "Blue Jasmine,SFO Terminal 3,,-122.3874941,37.61993\n",
 	    &st);
 	const core_film *vertigo = find_film(ds, "vertigo");
 
@@ -904,9 +905,9 @@ import_point_outside_sf(void **state)
 	    find_location(ds, vertigo, "Mission San Juan Bautista")->flags,
 	    CORE_LOC_HAS_POINT | CORE_LOC_OUTSIDE_SF);
 	assert_int_equal(film_location(ds, find_film(ds, "looking"), 0)->flags,
-	                 CORE_LOC_HAS_POINT | CORE_LOC_OUTSIDE_SF);
+	    CORE_LOC_HAS_POINT | CORE_LOC_OUTSIDE_SF);
 	assert_int_equal(find_location(ds, vertigo, "Fort Point")->flags,
-	                 CORE_LOC_HAS_POINT);
+	    CORE_LOC_HAS_POINT);
 	assert_int_equal(
 	    film_location(ds, find_film(ds, "blue-jasmine"), 0)->flags,
 	    CORE_LOC_HAS_POINT);
@@ -924,7 +925,7 @@ import_merged_row_adds_point(void **state)
 	              "Vertigo,Fort Point,Built in 1853.,,\n"
 	              "Vertigo,Fort Point,Under the bridge.,-122.47709,"
 	              "37.8106117\n",
-	              &st);
+	        &st);
 	const core_location *l = film_location(ds, find_film(ds, "vertigo"), 0);
 
 	assert_int_equal(st.merged, 1);
@@ -940,9 +941,9 @@ static void
 import_invalid_point_merged_row(void **state)
 {
 	core_import_stats st;
-	core_dataset *ds = import_ok(
-	    HEADER_POINT "Vertigo,Fort Point,,-122.47709,37.8106117\n"
-	                 "Vertigo,Fort Point,POINT (x y),north,37.8\n",
+	core_dataset *ds = import_ok(HEADER_POINT
+	    "Vertigo,Fort Point,,-122.47709,37.8106117\n"
+	    "Vertigo,Fort Point,POINT (x y),north,37.8\n",
 	    &st);
 	const core_location *l = film_location(ds, find_film(ds, "vertigo"), 0);
 
@@ -957,8 +958,7 @@ static void
 import_neighborhood_district(void **state)
 {
 	core_import_stats st;
-	core_dataset *ds = import_ok(
-	    HEADER_2026
+	core_dataset *ds = import_ok(HEADER_2026
 	    "Vertigo,1958,Fort Point,,Paramount,,Alfred Hitchcock,Alec "
 	    "Coppel,James Stewart,Kim Novak,Barbara Bel Geddes,,,,Presidio,2\n"
 	    "Vertigo,1958,Coit Tower,,,,,,,,,,,,,12\n",
@@ -995,7 +995,7 @@ import_ids_stable_reordered(void **state)
 	    import_ok(HEADER_SHORT "Vertigo,1958,Fort Point,Built in 1853.\n"
 	                           "Vertigo,1958,Coit Tower,\n"
 	                           "Bullitt,1968,Taylor Street,\n",
-	              &st);
+	        &st);
 	core_dataset *b =
 	    import_ok(HEADER_SHORT "Zodiac,2007,Hall of Justice,\n"
 	                           "Ant-Man,2015,Pier 7,\n"
@@ -1003,18 +1003,18 @@ import_ids_stable_reordered(void **state)
 	                           "Vertigo,1958,Palace of Fine Arts,\n"
 	                           "Vertigo,1958,Coit Tower,Built in 1933.\n"
 	                           "Vertigo,1958,Fort Point,Built in 1853.\n",
-	              &st);
+	        &st);
 
 	assert_true(find_film(a, "vertigo-1958")->id ==
-	            find_film(b, "vertigo-1958")->id);
+	    find_film(b, "vertigo-1958")->id);
 	assert_true(find_film(a, "bullitt-1968")->id ==
-	            find_film(b, "bullitt-1968")->id);
+	    find_film(b, "bullitt-1968")->id);
 	assert_true(location_id(a, "vertigo-1958", "Fort Point") ==
-	            location_id(b, "vertigo-1958", "Fort Point"));
+	    location_id(b, "vertigo-1958", "Fort Point"));
 	assert_true(location_id(a, "vertigo-1958", "Coit Tower") ==
-	            location_id(b, "vertigo-1958", "Coit Tower"));
+	    location_id(b, "vertigo-1958", "Coit Tower"));
 	assert_true(location_id(a, "bullitt-1968", "Taylor Street") ==
-	            location_id(b, "bullitt-1968", "Taylor Street"));
+	    location_id(b, "bullitt-1968", "Taylor Street"));
 	core_dataset_free(a);
 	core_dataset_free(b);
 }
@@ -1033,7 +1033,7 @@ import_ids_ignore_spelling(void **state)
 
 	assert_true(find_film(a, slug)->id == find_film(b, slug)->id);
 	assert_true(location_id(a, slug, "Lake Merritt") ==
-	            location_id(b, slug, "LAKE MERRITT."));
+	    location_id(b, slug, "LAKE MERRITT."));
 	core_dataset_free(a);
 	core_dataset_free(b);
 }
@@ -1045,14 +1045,14 @@ import_location_ids_differ(void **state)
 	core_dataset *ds = import_ok(HEADER_SHORT "Vertigo,1958,Fort Point,\n"
 	                                          "Vertigo,1958,Fort Mason,\n"
 	                                          "Bullitt,1968,Fort Point,\n",
-	                             &st);
+	    &st);
 
 	assert_true(location_id(ds, "vertigo-1958", "Fort Point") !=
-	            location_id(ds, "vertigo-1958", "Fort Mason"));
+	    location_id(ds, "vertigo-1958", "Fort Mason"));
 	assert_true(location_id(ds, "vertigo-1958", "Fort Point") !=
-	            location_id(ds, "bullitt-1968", "Fort Point"));
+	    location_id(ds, "bullitt-1968", "Fort Point"));
 	assert_true(find_film(ds, "vertigo-1958")->id !=
-	            find_film(ds, "bullitt-1968")->id);
+	    find_film(ds, "bullitt-1968")->id);
 	core_dataset_free(ds);
 }
 
@@ -1064,14 +1064,38 @@ import_slugs(void **state)
 	                                          "\"Goodbye, Mr.Chips\",,,\n"
 	                                          "Café Society,2016,,\n"
 	                                          "Nabila’s,2011,,\n",
-	                             &st);
+	    &st);
 
 	assert_string_equal(find_film(ds, "vertigo-1958")->title, "Vertigo");
-	assert_string_equal(find_film(ds, "goodbye-mr-chips")->title,
-	                    "Goodbye, Mr.Chips");
-	assert_string_equal(find_film(ds, "cafe-society-2016")->title,
-	                    "Café Society");
+	assert_string_equal(
+	    find_film(ds, "goodbye-mr-chips")->title, "Goodbye, Mr.Chips");
+	assert_string_equal(
+	    find_film(ds, "cafe-society-2016")->title, "Café Society");
 	assert_string_equal(find_film(ds, "nabilas-2011")->title, "Nabila’s");
+	core_dataset_free(ds);
+}
+
+/* A title that ends in a year and has none can build the slug of another
+ * film; the film later in film order gets its id appended. */
+static void
+import_slugs_unique(void **state)
+{
+	core_import_stats st;
+	core_dataset *ds = import_ok(HEADER_SHORT "Foo 1958,,,\n"
+	                                          "Foo,1958,,\n",
+	    &st);
+	size_t nfilms;
+	const core_film *films = core_dataset_films(ds, &nfilms);
+	char other[64];
+
+	assert_int_equal(nfilms, 2);
+	assert_string_equal(films[0].title, "Foo");
+	assert_string_equal(films[0].slug, "foo-1958");
+	snprintf(other, sizeof(other), "foo-1958-%016llx",
+	    (unsigned long long)films[1].id);
+	assert_string_equal(films[1].slug, other);
+	assert_ptr_equal(core_film_by_slug(ds, "foo-1958"), &films[0]);
+	assert_ptr_equal(core_film_by_slug(ds, other), &films[1]);
 	core_dataset_free(ds);
 }
 
@@ -1086,7 +1110,7 @@ import_films_sorted(void **state)
 	                           "Vertigo,1958,Fort Point,\n"
 	                           "Bullitt,1968,Taylor Street,\n"
 	                           "Vertigo,1958,Coit Tower,\n",
-	              &st);
+	        &st);
 	size_t nfilms, nlocs;
 	const core_film *films = core_dataset_films(ds, &nfilms);
 	const core_location *locs = core_dataset_locations(ds, &nlocs);
@@ -1200,17 +1224,16 @@ import_real_2026_outside_sf(void **state)
 	core_dataset *ds = import_data_file(FILE_2026, &st);
 	const core_location *bautista =
 	    find_location(ds, find_film(ds, "vertigo-1958"),
-	                  "Mission San Juan Bautista (2nd & Mariposa Streets)");
-	const core_location *tiburon =
-	    find_location(ds, find_film(ds, "looking-2014"),
-	                  "Tiburon Hiking Trail, Tiburon, CA");
+	        "Mission San Juan Bautista (2nd & Mariposa Streets)");
+	const core_location *tiburon = find_location(ds,
+	    find_film(ds, "looking-2014"), "Tiburon Hiking Trail, Tiburon, CA");
 
-	assert_int_equal(bautista->flags,
-	                 CORE_LOC_HAS_POINT | CORE_LOC_OUTSIDE_SF);
+	assert_int_equal(
+	    bautista->flags, CORE_LOC_HAS_POINT | CORE_LOC_OUTSIDE_SF);
 	assert_true(bautista->lat == 36.8459168);
 	assert_true(bautista->lng == -121.5357205);
-	assert_int_equal(tiburon->flags,
-	                 CORE_LOC_HAS_POINT | CORE_LOC_OUTSIDE_SF);
+	assert_int_equal(
+	    tiburon->flags, CORE_LOC_HAS_POINT | CORE_LOC_OUTSIDE_SF);
 	core_dataset_free(ds);
 }
 
@@ -1223,10 +1246,10 @@ import_real_2026_merged(void **state)
 	    ds, find_film(ds, "san-andreas-2015"), "AT&T Stadium");
 
 	assert_string_equal(l->fun_facts,
-	                    "3 characters run out of stadium, there is a "
-	                    "group of people on the sidewalk, an earthquake "
-	                    "hits, and they duck for cover\n"
-	                    "two paragliders land on the field of AT&T Park");
+	    "3 characters run out of stadium, there is a "
+	    "group of people on the sidewalk, an earthquake "
+	    "hits, and they duck for cover\n"
+	    "two paragliders land on the field of AT&T Park");
 	core_dataset_free(ds);
 }
 
@@ -1271,8 +1294,8 @@ import_real_2014_counts(void **state)
 	assert_int_equal(st.invalid_points, 0);
 	assert_int_equal(st.columns_used, 11);
 	assert_string_equal(st.missing_columns,
-	                    "Point, Longitude, Latitude, Analysis "
-	                    "Neighborhood, Supervisor District");
+	    "Point, Longitude, Latitude, Analysis "
+	    "Neighborhood, Supervisor District");
 	core_dataset_free(ds);
 }
 
@@ -1443,6 +1466,7 @@ main(void)
 	    cmocka_unit_test(import_ids_ignore_spelling),
 	    cmocka_unit_test(import_location_ids_differ),
 	    cmocka_unit_test(import_slugs),
+	    cmocka_unit_test(import_slugs_unique),
 	    cmocka_unit_test(import_films_sorted),
 	    cmocka_unit_test(import_stats_optional),
 	    cmocka_unit_test(import_real_2026_counts),
