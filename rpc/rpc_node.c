@@ -13,6 +13,7 @@
 #include "rpc_log.h"
 
 #define NODE_DEFAULT_WORKERS 64
+#define NODE_REQUEST_HEADER  4 /* bytes of the req/rep request id */
 
 typedef enum { WORK_INIT, WORK_RECV, WORK_SEND } node_work_state;
 
@@ -161,9 +162,11 @@ node_open(rpc_node *n, const rpc_node_config *cfg)
 	if ((rv = nng_rep0_open(&n->sock)) != 0) {
 		return rv;
 	}
-	/* nng's default is unlimited; set it before listening. */
-	if ((rv = nng_socket_set_size(
-	         n->sock, NNG_OPT_RECVMAXSZ, RPC_NODE_MAX_REQUEST)) != 0) {
+	/* nng's default is unlimited, so set a limit before listening. nng
+	 * checks it against the whole frame, which includes the 4-byte
+	 * request id that req prepends on a direct connection. */
+	if ((rv = nng_socket_set_size(n->sock, NNG_OPT_RECVMAXSZ,
+	         RPC_NODE_MAX_REQUEST + NODE_REQUEST_HEADER)) != 0) {
 		return rv;
 	}
 	for (unsigned i = 0; i < n->nworks; i++) {
