@@ -104,7 +104,10 @@ node_work_cb(void *arg)
 			}
 			return;
 		}
+		/* The aio keeps a message only while a send is pending, so
+		 * rpc_node_stop can free a reply that a stopped send left. */
 		msg = nng_aio_get_msg(w->aio);
+		nng_aio_set_msg(w->aio, NULL);
 		if ((rv = node_answer(w, msg)) != 0) {
 			/* No reply: the caller's deadline or resend covers it.
 			 */
@@ -120,8 +123,11 @@ node_work_cb(void *arg)
 		break;
 
 	case WORK_SEND:
+		/* A failed send gives the message back, a sent one is nng's. */
+		msg = nng_aio_get_msg(w->aio);
+		nng_aio_set_msg(w->aio, NULL);
 		if ((rv = nng_aio_result(w->aio)) != 0) {
-			nng_msg_free(nng_aio_get_msg(w->aio));
+			nng_msg_free(msg);
 			if (rv == NNG_ECLOSED || rv == NNG_ECANCELED) {
 				return;
 			}
@@ -263,6 +269,8 @@ rpc_node_port(const rpc_node *n)
 void
 rpc_node_stop(rpc_node *n)
 {
+	nng_msg *msg;
+
 	if (n == NULL) {
 		return;
 	}
@@ -276,6 +284,13 @@ rpc_node_stop(rpc_node *n)
 	}
 	nng_close(n->sock);
 	for (unsigned i = 0; n->works != NULL && i < n->nworks; i++) {
+		/* A send started on an aio that nng_aio_stop already stopped
+		 * fails in nng 1.5.2 without running the callback, so the
+		 * reply is still attached to the aio. */
+		if (n->works[i].aio != NULL &&
+		    (msg = nng_aio_get_msg(n->works[i].aio)) != NULL) {
+			nng_msg_free(msg);
+		}
 		nng_aio_free(n->works[i].aio);
 		core_buf_free(&n->works[i].out);
 	}
