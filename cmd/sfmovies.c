@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mgr_ctl.h"
 #include "mgr_dataset.h"
 #include "mgr_up.h"
 #include "rpc_node_cmd.h"
@@ -25,7 +26,10 @@ static const cmd_entry cmd_table[] = {
     {"node", "serve queries over nng RPC from a snapshot", rpc_node_main},
     {"query", "call the query nodes and print the reply as JSON",
         rpc_query_main},
-    {"up", "run the nodes and the gateway on this machine", mgr_up_main},
+    {"up", "run the manager, the nodes and the gateway on this machine",
+        mgr_up_main},
+    {"manager", "build, store and publish dataset versions", mgr_manager_main},
+    {"ctl", "show the cluster and send commands to the manager", mgr_ctl_main},
 };
 
 static void
