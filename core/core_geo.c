@@ -17,7 +17,12 @@
 
 #include "core_err.h"
 
-#define GEO_LEAF_SIZE  8
+#define GEO_LEAF_SIZE 8
+
+/* Nodes with at least this many points keep a bitmap of their points'
+ * ranks, so a box containing such a node merges it a word at a time. The
+ * bitmaps take about n * log2(n / GEO_BITMAP_MIN) / 8 bytes. */
+#define GEO_BITMAP_MIN 128
 #define GEO_DEG_TO_RAD (3.14159265358979323846 / 180.0)
 
 /*
@@ -36,9 +41,12 @@ typedef struct geo_rect {
 } geo_rect;
 
 struct core_geo {
-	core_geo_point *pts; /* in tree order */
-	uint32_t *rank;      /* rank of pts[i].id among all ids, ascending */
-	uint32_t *by_rank;   /* the id of each rank */
+	core_geo_point *pts;  /* in tree order */
+	uint32_t *rank;       /* rank of pts[i].id among all ids, ascending */
+	uint32_t *by_rank;    /* the id of each rank */
+	uint64_t **node_bits; /* per node of at least GEO_BITMAP_MIN points: the
+	                       * rank bitmap of its points, else NULL */
+	uint64_t *bits_block; /* storage behind node_bits */
 	size_t n;
 	geo_rect *nodes; /* indexed by heap number; unused slots are 0 */
 	size_t nnodes;
@@ -60,6 +68,7 @@ typedef struct geo_box_query {
 	const core_geo *g;
 	geo_rect box;
 	uint64_t *found; /* bit r set: the point of rank r is inside */
+	size_t words;    /* of found */
 	size_t total;
 } geo_box_query;
 
@@ -240,6 +249,54 @@ geo_build_ranks(core_geo *g)
 	return 0;
 }
 
+/* Counts the nodes of at least GEO_BITMAP_MIN points below node. */
+static size_t
+geo_count_big(size_t lo, size_t hi)
+{
+	size_t mid = lo + (hi - lo) / 2;
+
+	if (hi - lo < GEO_BITMAP_MIN) {
+		return 0;
+	}
+	return 1 + geo_count_big(lo, mid) + geo_count_big(mid, hi);
+}
+
+static void
+geo_fill_bitmaps(core_geo *g, size_t node, size_t lo, size_t hi,
+    uint64_t **next, size_t words)
+{
+	size_t mid = lo + (hi - lo) / 2;
+	uint64_t *bits = *next;
+
+	if (hi - lo < GEO_BITMAP_MIN) {
+		return;
+	}
+	*next += words;
+	for (size_t i = lo; i < hi; i++) {
+		bits[g->rank[i] / 64] |= (uint64_t)1 << (g->rank[i] % 64);
+	}
+	g->node_bits[node] = bits;
+	geo_fill_bitmaps(g, 2 * node + 1, lo, mid, next, words);
+	geo_fill_bitmaps(g, 2 * node + 2, mid, hi, next, words);
+}
+
+static int
+geo_build_bitmaps(core_geo *g)
+{
+	size_t words = (g->n + 63) / 64;
+	size_t big = geo_count_big(0, g->n);
+	uint64_t *next;
+
+	g->node_bits = calloc(g->nnodes, sizeof(*g->node_bits));
+	g->bits_block = calloc(big * words + 1, sizeof(uint64_t));
+	if (g->node_bits == NULL || g->bits_block == NULL) {
+		return CORE_ENOMEM;
+	}
+	next = g->bits_block;
+	geo_fill_bitmaps(g, 0, 0, g->n, &next, words);
+	return 0;
+}
+
 int
 core_geo_build(core_geo **out, const core_geo_point *pts, size_t n)
 {
@@ -272,7 +329,7 @@ core_geo_build(core_geo **out, const core_geo_point *pts, size_t n)
 	memcpy(g->pts, pts, n * sizeof(*g->pts));
 
 	geo_build_node(g, 0, 0, n, &rng);
-	if (geo_build_ranks(g) != 0) {
+	if (geo_build_ranks(g) != 0 || geo_build_bitmaps(g) != 0) {
 		core_geo_free(g);
 		return CORE_ENOMEM;
 	}
@@ -289,6 +346,8 @@ core_geo_free(core_geo *g)
 	free(g->pts);
 	free(g->rank);
 	free(g->by_rank);
+	free(g->node_bits);
+	free(g->bits_block);
 	free(g->nodes);
 	free(g);
 }
@@ -587,9 +646,18 @@ geo_box_visit(geo_box_query *q, size_t node, size_t lo, size_t hi)
 
 	/* A node inside the box needs no per-point test. */
 	if (geo_rect_contains_rect(&q->box, r)) {
-		for (size_t i = lo; i < hi; i++) {
-			geo_box_offer(q, i);
+		const uint64_t *bits = q->g->node_bits[node];
+
+		if (bits == NULL) {
+			for (size_t i = lo; i < hi; i++) {
+				geo_box_offer(q, i);
+			}
+			return;
 		}
+		for (size_t w = 0; w < q->words; w++) {
+			q->found[w] |= bits[w];
+		}
+		q->total += hi - lo;
 		return;
 	}
 
@@ -632,6 +700,7 @@ core_geo_box(const core_geo *g, double south, double west, double north,
 	q.box.lng_min = west;
 	q.box.lng_max = east;
 	q.total = 0;
+	q.words = words;
 	q.found = g->n <= GEO_BOX_STACK_POINTS
 	    ? stack
 	    : calloc(words, sizeof(uint64_t));
