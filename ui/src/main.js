@@ -192,7 +192,13 @@ mapView.onMoveEnd(() => recordMap());
 window.addEventListener('popstate', () => showView(parseView(window.location.hash)));
 
 els.area.addEventListener('click', () => {
-  navigate({ area: mapView.getBounds(), map: mapView.getView() });
+  // Rounded as in the URL, so that a shared link requests the same box.
+  const bounds = mapView.getBounds();
+  const area = {};
+  for (const side of ['south', 'west', 'north', 'east']) {
+    area[side] = roundCoord(bounds[side]);
+  }
+  navigate({ area, map: current.map || mapView.getView() });
 });
 
 els.near.addEventListener('click', () => {

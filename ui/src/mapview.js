@@ -66,6 +66,8 @@ export function createMapView(el, options) {
     chunkedLoading: true,
   });
   map.addLayer(cluster);
+  // A route's numbered markers are not clustered, so every number shows.
+  const plain = L.featureGroup().addTo(map);
   const markers = new Map();
   const outside = new Set(); // ids of markers flagged as outside San Francisco
   let route = null;
@@ -81,10 +83,12 @@ export function createMapView(el, options) {
 
   /**
    * Replaces the markers with locations (those without coordinates are
-   * skipped). numbers, when given, maps location ids to route numbers.
+   * skipped). numbers, when given, maps location ids to route numbers, and
+   * the markers are then not clustered.
    */
   function showLocations(locations, numbers) {
     cluster.clearLayers();
+    plain.clearLayers();
     markers.clear();
     outside.clear();
     highlighted = null;
@@ -108,7 +112,11 @@ export function createMapView(el, options) {
       }
       layers.push(marker);
     }
-    cluster.addLayers(layers);
+    if (numbers) {
+      layers.forEach((layer) => plain.addLayer(layer));
+    } else {
+      cluster.addLayers(layers);
+    }
     el.dataset.markers = String(markers.size);
   }
 
@@ -159,7 +167,7 @@ export function createMapView(el, options) {
     if (!on || !marker) {
       return;
     }
-    const shown = cluster.getVisibleParent(marker);
+    const shown = cluster.hasLayer(marker) ? cluster.getVisibleParent(marker) : marker;
     const icon = shown && shown.getElement ? shown.getElement() : null;
     if (icon) {
       icon.classList.add('sf-highlight');
@@ -167,11 +175,13 @@ export function createMapView(el, options) {
     }
   }
 
-  /** Zooms in until the location's marker leaves its cluster, then opens its popup. */
+  /** Opens the popup of a location's marker, first zooming in until it leaves its cluster. */
   function openPopup(id) {
     const marker = markers.get(id);
-    if (marker) {
+    if (marker && cluster.hasLayer(marker)) {
       cluster.zoomToShowLayer(marker, () => marker.openPopup());
+    } else if (marker) {
+      marker.openPopup();
     }
     return Boolean(marker);
   }
