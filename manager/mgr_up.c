@@ -57,6 +57,10 @@ static const char up_usage[] =
     "  --ui DIR           folder of the web page the gateway serves\n"
     "  --run-dir DIR      folder of the ipc sockets, created with mode 0700\n"
     "                     (default /tmp/sfmovies-UID)\n"
+    "  --bus URL          announcement bus address (default: in the run\n"
+    "                     folder); tcp://HOST:PORT for nodes elsewhere\n"
+    "  --survey URL       health survey address, likewise\n"
+    "  --control URL      control socket: ipc:// or loopback tcp:// only\n"
     "  --refresh-interval HOURS\n"
     "                     how often the source is fetched again, 0 for never\n"
     "                     (default 24)\n"
@@ -70,6 +74,9 @@ typedef struct up_args {
 	const char *store;
 	const char *ui;
 	const char *run_dir;
+	const char *bus; /* overrides the ipc address in the run folder */
+	const char *survey;
+	const char *control;
 	unsigned nodes;
 	unsigned refresh_hours;
 	unsigned keep;
@@ -114,6 +121,12 @@ up_flag(up_args *a, const char *flag, const char *v)
 		a->ui = v;
 	} else if (strcmp(flag, "--run-dir") == 0) {
 		a->run_dir = v;
+	} else if (strcmp(flag, "--bus") == 0) {
+		a->bus = v;
+	} else if (strcmp(flag, "--survey") == 0) {
+		a->survey = v;
+	} else if (strcmp(flag, "--control") == 0) {
+		a->control = v;
 	} else {
 		fprintf(stderr,
 		    "sfmovies: unknown option \"%s\"; run 'sfmovies up "
@@ -182,6 +195,16 @@ up_run_dir(up_state *st)
 	    st->survey, sizeof(st->survey), "ipc://%s/survey.ipc", st->run_dir);
 	snprintf(st->control, sizeof(st->control), "ipc://%s/control.ipc",
 	    st->run_dir);
+	if (st->args.bus != NULL) {
+		snprintf(st->bus, sizeof(st->bus), "%s", st->args.bus);
+	}
+	if (st->args.survey != NULL) {
+		snprintf(st->survey, sizeof(st->survey), "%s", st->args.survey);
+	}
+	if (st->args.control != NULL) {
+		snprintf(
+		    st->control, sizeof(st->control), "%s", st->args.control);
+	}
 	snprintf(
 	    st->current, sizeof(st->current), "%s/current.snap", st->run_dir);
 	return 0;
@@ -326,6 +349,14 @@ up_loop(up_state *st)
 }
 
 static void
+up_unlink_ipc(const char *url)
+{
+	if (strncmp(url, "ipc://", 6) == 0) {
+		unlink(url + 6);
+	}
+}
+
+static void
 up_cleanup(up_state *st)
 {
 	char path[300];
@@ -335,9 +366,9 @@ up_cleanup(up_state *st)
 		    path, sizeof(path), "%s/node-%u.ipc", st->run_dir, i + 1);
 		unlink(path);
 	}
-	unlink(st->bus + strlen("ipc://"));
-	unlink(st->survey + strlen("ipc://"));
-	unlink(st->control + strlen("ipc://"));
+	up_unlink_ipc(st->bus);
+	up_unlink_ipc(st->survey);
+	up_unlink_ipc(st->control);
 	unlink(st->current);
 }
 
@@ -347,8 +378,12 @@ up_run(int argc, char **argv, unsigned default_nodes)
 	static up_state st;
 	int rv, sig;
 
-	st.args = (up_args){UP_DEFAULT_SOURCE, "127.0.0.1:8080",
-	    "sfmovies-data", NULL, NULL, NULL, default_nodes, 24, 5, 0};
+	st.args = (up_args){.source = UP_DEFAULT_SOURCE,
+	    .listen = "127.0.0.1:8080",
+	    .data_dir = "sfmovies-data",
+	    .nodes = default_nodes,
+	    .refresh_hours = 24,
+	    .keep = 5};
 	if ((rv = up_parse(argc, argv, &st.args)) != 0) {
 		return rv > 0 ? 0 : 2;
 	}
