@@ -149,7 +149,8 @@ bench_quality(
 	max = wlen >= BENCH_TWO_EDITS_LEN ? 2
 	    : wlen >= BENCH_ONE_EDIT_LEN  ? 1
 	                                  : 0;
-	if (max == 0) {
+	/* The engine tolerates no typo in the first byte. */
+	if (max == 0 || tlen == 0 || w[0] != t[0]) {
 		return BENCH_Q_NONE;
 	}
 	d = bench_osa(w, wlen, t, tlen, max, prefix);
