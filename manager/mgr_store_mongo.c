@@ -262,18 +262,16 @@ mgr_store_mongo_open(
 	pthread_once(&mongo_once, mongo_init_once);
 
 	if ((ms = calloc(1, sizeof(*ms))) == NULL) {
-		snprintf(err, errlen,
-		    "cannot open a MongoDB store: out of "
-		    "memory");
+		snprintf(
+		    err, errlen, "cannot open a MongoDB store: out of memory");
 		return -1;
 	}
 	ms->base.ops = &mongo_ops;
 	ms->base.keep = keep;
 	pthread_mutex_init(&ms->lock, NULL);
 	if (mongo_keep_masked(ms, uri) != 0) {
-		snprintf(err, errlen,
-		    "cannot open a MongoDB store: out of "
-		    "memory");
+		snprintf(
+		    err, errlen, "cannot open a MongoDB store: out of memory");
 		mongo_close(&ms->base);
 		return -1;
 	}
@@ -309,13 +307,12 @@ mgr_store_mongo_open(
 }
 
 /*
- * Finds the document whose _id is id in coll, with the given projection
- * (NULL for the whole document). Returns 0 and a copy in *doc that the
- * caller destroys, 1 when there is none, or -1 with e set.
+ * Finds the document whose _id is id in coll. Returns 0 and a copy in *doc
+ * that the caller destroys, 1 when there is none, or -1 with e set.
  */
 static int
-mongo_find_one(mongoc_collection_t *coll, const char *id,
-    const bson_t *projection, bson_t **doc, bson_error_t *e)
+mongo_find_one(
+    mongoc_collection_t *coll, const char *id, bson_t **doc, bson_error_t *e)
 {
 	bson_t *filter = BCON_NEW("_id", BCON_UTF8(id));
 	bson_t *opts = BCON_NEW("limit", BCON_INT64(1));
@@ -323,9 +320,6 @@ mongo_find_one(mongoc_collection_t *coll, const char *id,
 	const bson_t *found;
 	int rv = 1;
 
-	if (projection != NULL) {
-		BSON_APPEND_DOCUMENT(opts, "projection", projection);
-	}
 	cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
 	if (mongoc_cursor_next(cursor, &found)) {
 		*doc = bson_copy(found);
@@ -358,7 +352,7 @@ mongo_load(const mongo_store *ms, mongoc_collection_t *versions,
 	char why[256];
 	int rv;
 
-	rv = mongo_find_one(versions, version, NULL, &doc, &e);
+	rv = mongo_find_one(versions, version, &doc, &e);
 	if (rv != 0) {
 		if (rv == 1) {
 			snprintf(
@@ -511,7 +505,7 @@ mongo_read_current(const mongo_store *ms, mongoc_client_t *client,
 	int rv;
 
 	meta = mongoc_client_get_collection(client, ms->db, "meta");
-	rv = mongo_find_one(meta, "current", NULL, &doc, &e);
+	rv = mongo_find_one(meta, "current", &doc, &e);
 	mongoc_collection_destroy(meta);
 	if (rv == 1) {
 		return 1;
