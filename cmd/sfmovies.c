@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gw_main.h"
 #include "mgr_ctl.h"
 #include "mgr_dataset.h"
 #include "mgr_up.h"
@@ -24,6 +25,7 @@ static const cmd_entry cmd_table[] = {
     {"dataset", "inspect an export or build a dataset snapshot",
         mgr_dataset_main},
     {"node", "serve queries over nng RPC from a snapshot", rpc_node_main},
+    {"gateway", "serve the HTTP/JSON API and the map page", gw_main},
     {"query", "call the query nodes and print the reply as JSON",
         rpc_query_main},
     {"up", "run the manager, the nodes and the gateway on this machine",
