@@ -108,8 +108,8 @@ ferretdb_check_installed(void)
 	}
 	if (pclose(p) != 0 || !found) {
 		fprintf(stderr,
-		    "ferretdb on PATH is missing or does not report version "
-		    "%s; %s\n",
+		    "ferretdb is not on PATH, or `ferretdb --version` does "
+		    "not report %sx; %s\n",
 		    FERRETDB_VERSION, INSTALL_HINT);
 		return -1;
 	}
