@@ -84,7 +84,10 @@ gw_response(struct MHD_Response **out, const gw_answer_spec *spec,
 }
 
 /* A 304 carries the headers a 200 would have had except the body's
- * (RFC 9110 section 15.4.5), so it gets no Content-Type. */
+ * (RFC 9110 section 15.4.5), so it gets no Content-Type.
+ * NOTE: libmicrohttpd 0.9.75 adds "Content-Length: 0" to it, which RFC 9110
+ * allows only when the 200's body is empty; clients tested (curl,
+ * libcurl) ignore it. */
 static int
 gw_response_304(
     struct MHD_Response **out, const gw_answer_spec *spec, const char *etag)
