@@ -1,9 +1,12 @@
 #include "gw_main.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gw_config.h"
 #include "gw_server.h"
@@ -27,6 +30,29 @@ gw_join_nodes(const gw_config *cfg, char *out, size_t len)
 	}
 }
 
+/* Checks the --ui and --openapi paths, so that a wrong one is a usage
+ * error like any other invalid flag value. */
+static int
+gw_check_paths(const gw_config *cfg, char *err, size_t len)
+{
+	struct stat st;
+
+	if (cfg->ui_dir != NULL &&
+	    (stat(cfg->ui_dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		snprintf(err, len,
+		    "--ui %s: not a folder; give the folder of "
+		    "the map page's files",
+		    cfg->ui_dir);
+		return -1;
+	}
+	if (cfg->openapi != NULL && access(cfg->openapi, R_OK) != 0) {
+		snprintf(err, len, "--openapi %s: %s", cfg->openapi,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int
 gw_main(int argc, char **argv)
 {
@@ -45,6 +71,10 @@ gw_main(int argc, char **argv)
 		return 0;
 	}
 	if (rv != GW_CONFIG_RUN) {
+		fprintf(stderr, "sfmovies gateway: %s\n", err);
+		return 2;
+	}
+	if ((rv = gw_check_paths(&cfg, err, sizeof(err))) != 0) {
 		fprintf(stderr, "sfmovies gateway: %s\n", err);
 		return 2;
 	}
