@@ -183,11 +183,17 @@ up_run_dir(up_state *st)
 		return -1;
 	}
 	if (stat(st->run_dir, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
-	    sb.st_uid != getuid() || (sb.st_mode & 077) != 0) {
-		rpc_log_error(
-		    "run folder must be a folder of this user with mode "
-		    "0700",
+	    sb.st_uid != getuid()) {
+		rpc_log_error("run folder must be a folder of this user",
 		    "path", st->run_dir);
+		return -1;
+	}
+
+	/* Our own folder, but open to others (an empty volume, say): close
+	 * it rather than refuse to start. */
+	if ((sb.st_mode & 077) != 0 && chmod(st->run_dir, 0700) != 0) {
+		rpc_log_error("cannot set the run folder's mode to 0700",
+		    "path", st->run_dir, "error", strerror(errno));
 		return -1;
 	}
 	snprintf(st->bus, sizeof(st->bus), "ipc://%s/bus.ipc", st->run_dir);
