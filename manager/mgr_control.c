@@ -194,7 +194,7 @@ control_run(mgr_control *c, const Sfmovies__ControlRequest *req, core_arena *a,
 	}
 }
 
-/* Answers one request message with a reply message. */
+/* Builds the reply message to one request message. */
 static nng_msg *
 control_answer(mgr_control *c, nng_msg *msg)
 {

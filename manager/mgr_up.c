@@ -161,9 +161,9 @@ up_parse(int argc, char **argv, up_args *a)
 }
 
 /*
- * Creates the run folder with mode 0700, or checks that an existing one
- * belongs to this user and is closed to others: the manager's control
- * socket in it accepts commands from whoever can connect.
+ * Creates the run folder with mode 0700, or takes an existing folder of
+ * this user and sets its mode to 0700, because the manager's control
+ * socket in it accepts commands from any process that can connect.
  */
 static int
 up_run_dir(up_state *st)

@@ -52,7 +52,7 @@ node_snapshot_get(rpc_node *n)
 	return s;
 }
 
-/* Answers the request in msg by rewriting msg with the reply. */
+/* Replaces the request in msg with its reply. */
 static int
 node_answer(node_work *w, nng_msg *msg)
 {
