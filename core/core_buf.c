@@ -1,5 +1,6 @@
 #include "core_buf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,27 @@ int
 core_buf_putc(core_buf *b, char c)
 {
 	return core_buf_append(b, &c, 1);
+}
+
+int
+core_array_grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap) {
+		return 0;
+	}
+	ncap = *cap ? *cap * 2 : 64;
+	if (ncap < *cap || ncap > SIZE_MAX / size) {
+		return CORE_ENOMEM;
+	}
+	if ((p = realloc(*v, ncap * size)) == NULL) {
+		return CORE_ENOMEM;
+	}
+	*v = p;
+	*cap = ncap;
+	return 0;
 }
 
 void

@@ -30,6 +30,13 @@ int core_buf_putc(core_buf *b, char c);
 /* Makes room for extra more bytes. Returns 0 or CORE_ENOMEM. */
 int core_buf_reserve(core_buf *b, size_t extra);
 
+/*
+ * Makes room in the array *v of *cap elements of size bytes for one more
+ * element after the first n, doubling the capacity (from 64) when it is
+ * full. Returns 0, or CORE_ENOMEM leaving *v and *cap unchanged.
+ */
+int core_array_grow(void **v, size_t *cap, size_t n, size_t size);
+
 /* Empties the buffer and keeps its memory. */
 void core_buf_reset(core_buf *b);
 

@@ -105,25 +105,6 @@ imp_reject(importer *imp, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Grows *v (of *cap elements of size each) to hold one more than n. */
-static int
-imp_grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap) {
-		return 0;
-	}
-	ncap = *cap ? *cap * 2 : 256;
-	if ((p = realloc(*v, ncap * size)) == NULL) {
-		return CORE_ENOMEM;
-	}
-	*v = p;
-	*cap = ncap;
-	return 0;
-}
-
 static const char *
 imp_intern(importer *imp, const char *s, size_t len)
 {
@@ -168,8 +149,8 @@ imp_is_duplicate(importer *imp)
 
 	core_buf_reset(&imp->tmp);
 	for (int c = 0; c < COL_COUNT; c++) {
-		if ((rv = core_buf_append(&imp->tmp, VAL(imp, c),
-		                          LEN(imp, c) + 1)) != 0) {
+		if ((rv = core_buf_append(
+		         &imp->tmp, VAL(imp, c), LEN(imp, c) + 1)) != 0) {
 			return rv;
 		}
 	}
@@ -220,8 +201,8 @@ imp_add_name(void *arg, const char *name, size_t len)
 	if ((n.text = imp_intern(imp, name, len)) == NULL) {
 		return CORE_ENOMEM;
 	}
-	if ((rv = imp_grow((void **)&list->v, &cap, list->n,
-	                   sizeof(*list->v))) != 0) {
+	if ((rv = core_array_grow(
+	         (void **)&list->v, &cap, list->n, sizeof(*list->v))) != 0) {
 		return rv;
 	}
 	list->cap = (uint32_t)cap;
@@ -239,16 +220,16 @@ imp_add_names(importer *imp, imp_names *list, core_column c, int split)
 		return 0;
 	}
 	if (split) {
-		return core_norm_split_people(VAL(imp, c), LEN(imp, c),
-		                              imp_add_name, ctx);
+		return core_norm_split_people(
+		    VAL(imp, c), LEN(imp, c), imp_add_name, ctx);
 	}
 	return imp_add_name(ctx, VAL(imp, c), LEN(imp, c));
 }
 
 /* Finds or creates the film of the current row; stores its index. */
 static int
-imp_film_of_row(importer *imp, const char *title_norm, unsigned year,
-                uint32_t *index)
+imp_film_of_row(
+    importer *imp, const char *title_norm, unsigned year, uint32_t *index)
 {
 	imp_film *f;
 	uint32_t *found;
@@ -269,14 +250,14 @@ imp_film_of_row(importer *imp, const char *title_norm, unsigned year,
 		return rv;
 	}
 
-	if ((found = core_map_get(&imp->films_by_key, imp->tmp.data,
-	                          imp->tmp.len))) {
+	if ((found = core_map_get(
+	         &imp->films_by_key, imp->tmp.data, imp->tmp.len))) {
 		*index = *found;
 		return 0;
 	}
 
-	if ((rv = imp_grow((void **)&imp->films, &imp->capfilms, imp->nfilms,
-	                   sizeof(*imp->films))) != 0) {
+	if ((rv = core_array_grow((void **)&imp->films, &imp->capfilms,
+	         imp->nfilms, sizeof(*imp->films))) != 0) {
 		return rv;
 	}
 	f = &imp->films[imp->nfilms];
@@ -291,7 +272,7 @@ imp_film_of_row(importer *imp, const char *title_norm, unsigned year,
 		return CORE_ENOMEM;
 	}
 	if ((rv = core_map_put(&imp->films_by_key, f->key, imp->tmp.len,
-	                       (uint32_t)imp->nfilms)) != 0) {
+	         (uint32_t)imp->nfilms)) != 0) {
 		return rv;
 	}
 	*index = (uint32_t)imp->nfilms++;
@@ -303,8 +284,8 @@ imp_row_names(importer *imp, imp_film *f)
 {
 	int rv;
 
-	if ((rv = imp_add_names(imp, &f->lists[LIST_DIRECTORS], COL_DIRECTOR,
-	                        1)) != 0 ||
+	if ((rv = imp_add_names(
+	         imp, &f->lists[LIST_DIRECTORS], COL_DIRECTOR, 1)) != 0 ||
 	    (rv = imp_add_names(imp, &f->lists[LIST_WRITERS], COL_WRITER, 1)) !=
 	        0 ||
 	    (rv = imp_add_names(imp, &f->lists[LIST_ACTORS], COL_ACTOR1, 0)) !=
@@ -313,12 +294,12 @@ imp_row_names(importer *imp, imp_film *f)
 	        0 ||
 	    (rv = imp_add_names(imp, &f->lists[LIST_ACTORS], COL_ACTOR3, 0)) !=
 	        0 ||
-	    (rv = imp_add_names(imp, &f->lists[LIST_COMPANIES], COL_COMPANY,
-	                        0)) != 0) {
+	    (rv = imp_add_names(
+	         imp, &f->lists[LIST_COMPANIES], COL_COMPANY, 0)) != 0) {
 		return rv;
 	}
-	return imp_add_names(imp, &f->lists[LIST_DISTRIBUTORS], COL_DISTRIBUTOR,
-	                     0);
+	return imp_add_names(
+	    imp, &f->lists[LIST_DISTRIBUTORS], COL_DISTRIBUTOR, 0);
 }
 
 /*
@@ -336,7 +317,7 @@ imp_row_point(importer *imp, double *lat, double *lng)
 
 	if (la[0] != '\0' || lo[0] != '\0') {
 		ok = core_parse_degrees(la, 90, lat) == 0 &&
-		     core_parse_degrees(lo, 180, lng) == 0;
+		    core_parse_degrees(lo, 180, lng) == 0;
 	}
 	if (!ok && pt[0] != '\0') {
 		ok = core_parse_wkt_point(pt, lat, lng) == 0;
@@ -373,15 +354,15 @@ imp_add_fun_fact(imp_loc *l, const char *fact, size_t len)
 }
 
 static int
-imp_new_location(importer *imp, uint32_t film, const char *norm,
-                 uint32_t *index)
+imp_new_location(
+    importer *imp, uint32_t film, const char *norm, uint32_t *index)
 {
 	imp_film *f = &imp->films[film];
 	imp_loc *l;
 	int rv;
 
-	if ((rv = imp_grow((void **)&imp->locs, &imp->caplocs, imp->nlocs,
-	                   sizeof(*imp->locs))) != 0) {
+	if ((rv = core_array_grow((void **)&imp->locs, &imp->caplocs,
+	         imp->nlocs, sizeof(*imp->locs))) != 0) {
 		return rv;
 	}
 	*index = (uint32_t)imp->nlocs;
@@ -391,8 +372,8 @@ imp_new_location(importer *imp, uint32_t film, const char *norm,
 	l->norm = norm;
 	l->text =
 	    imp_intern(imp, VAL(imp, COL_LOCATION), LEN(imp, COL_LOCATION));
-	l->neighborhood = imp_intern(imp, VAL(imp, COL_NEIGHBORHOOD),
-	                             LEN(imp, COL_NEIGHBORHOOD));
+	l->neighborhood = imp_intern(
+	    imp, VAL(imp, COL_NEIGHBORHOOD), LEN(imp, COL_NEIGHBORHOOD));
 	l->district = (uint8_t)core_parse_district(VAL(imp, COL_DISTRICT));
 	if (l->text == NULL || l->neighborhood == NULL) {
 		return CORE_ENOMEM;
@@ -425,19 +406,19 @@ imp_add_location(importer *imp, uint32_t film)
 	int rv;
 
 	if ((rv = imp_norm(imp, VAL(imp, COL_LOCATION), LEN(imp, COL_LOCATION),
-	                   &norm)) != 0) {
+	         &norm)) != 0) {
 		return rv;
 	}
 
 	core_buf_reset(&imp->tmp);
-	if ((rv = core_buf_append(&imp->tmp, (const char *)&film,
-	                          sizeof(film))) != 0 ||
+	if ((rv = core_buf_append(
+	         &imp->tmp, (const char *)&film, sizeof(film))) != 0 ||
 	    (rv = core_buf_append(&imp->tmp, norm, strlen(norm))) != 0) {
 		return rv;
 	}
 
-	if ((found = core_map_get(&imp->locs_by_key, imp->tmp.data,
-	                          imp->tmp.len)) != NULL) {
+	if ((found = core_map_get(
+	         &imp->locs_by_key, imp->tmp.data, imp->tmp.len)) != NULL) {
 		index = *found;
 		imp->st->merged++;
 	} else {
@@ -446,7 +427,7 @@ imp_add_location(importer *imp, uint32_t film)
 			return CORE_ENOMEM;
 		}
 		if ((rv = core_map_put(&imp->locs_by_key, key, imp->tmp.len,
-		                       (uint32_t)imp->nlocs)) != 0 ||
+		         (uint32_t)imp->nlocs)) != 0 ||
 		    (rv = imp_new_location(imp, film, norm, &index)) != 0) {
 			return rv;
 		}
@@ -461,8 +442,8 @@ imp_add_location(importer *imp, uint32_t film)
 		l->lng = lng;
 		l->flags |= CORE_LOC_HAS_POINT;
 	}
-	return imp_add_fun_fact(l, VAL(imp, COL_FUN_FACTS),
-	                        LEN(imp, COL_FUN_FACTS));
+	return imp_add_fun_fact(
+	    l, VAL(imp, COL_FUN_FACTS), LEN(imp, COL_FUN_FACTS));
 }
 
 /* Imports one data record: validates, cleans, groups. Rejections are
@@ -477,29 +458,29 @@ imp_row(importer *imp, const core_csv_record *rec)
 
 	if (rec->nfields != imp->nfields) {
 		imp_reject(imp, "line %zu: %zu fields, but the header has %zu",
-		           rec->line, rec->nfields, imp->nfields);
+		    rec->line, rec->nfields, imp->nfields);
 		return 0;
 	}
 	if ((rv = imp_clean_fields(imp, rec)) != 0) {
 		return rv;
 	}
 	if ((rv = imp_norm(imp, VAL(imp, COL_TITLE), LEN(imp, COL_TITLE),
-	                   &title_norm)) != 0) {
+	         &title_norm)) != 0) {
 		return rv;
 	}
 	if (title_norm[0] == '\0') {
 		imp_reject(imp,
-		           "line %zu: Title is empty or has no letters "
-		           "or digits",
-		           rec->line);
+		    "line %zu: Title is empty or has no letters "
+		    "or digits",
+		    rec->line);
 		return 0;
 	}
 	if (LEN(imp, COL_YEAR) > 0 &&
 	    core_parse_year(VAL(imp, COL_YEAR), &year) != 0) {
 		imp_reject(imp,
-		           "line %zu: invalid Release Year \"%.20s\", "
-		           "expected a year from 1800 to 2100",
-		           rec->line, VAL(imp, COL_YEAR));
+		    "line %zu: invalid Release Year \"%.20s\", "
+		    "expected a year from 1800 to 2100",
+		    rec->line, VAL(imp, COL_YEAR));
 		return 0;
 	}
 
@@ -529,8 +510,7 @@ imp_read_header(importer *imp, core_csv *csv)
 
 	if ((rv = core_csv_next(csv, &rec)) <= 0) {
 		imp_set_error(imp, "cannot read the header: %s",
-		              rv == 0 ? "the file is empty"
-		                      : core_csv_error(csv));
+		    rv == 0 ? "the file is empty" : core_csv_error(csv));
 		return rv == 0 ? CORE_ESYNTAX : rv;
 	}
 	imp->nfields = rec.nfields;
@@ -538,8 +518,9 @@ imp_read_header(importer *imp, core_csv *csv)
 	    core_columns_map(rec.fields, rec.nfields, imp->pos);
 	imp->st->missing_columns[0] = '\0';
 	if (imp->pos[COL_TITLE] < 0) {
-		imp_set_error(imp, "the header has no Title column; expected "
-		                   "a DataSF film locations export");
+		imp_set_error(imp,
+		    "the header has no Title column; expected "
+		    "a DataSF film locations export");
 		return CORE_ENOTFOUND;
 	}
 	for (int c = 0; c < COL_COUNT; c++) {
@@ -547,9 +528,9 @@ imp_read_header(importer *imp, core_csv *csv)
 		size_t used = strlen(m);
 
 		if (imp->pos[c] < 0) {
-			snprintf(
-			    m + used, sizeof(imp->st->missing_columns) - used,
-			    "%s%s", used ? ", " : "", core_column_names[c]);
+			snprintf(m + used,
+			    sizeof(imp->st->missing_columns) - used, "%s%s",
+			    used ? ", " : "", core_column_names[c]);
 		}
 	}
 	return 0;
@@ -573,7 +554,7 @@ imp_read_rows(importer *imp, core_csv *csv)
 		}
 		if ((rv = imp_row(imp, &rec)) != 0) {
 			imp_set_error(imp, "cannot import line %zu: %s",
-			              rec.line, core_strerror(rv));
+			    rec.line, core_strerror(rv));
 			return rv;
 		}
 	}
@@ -597,8 +578,8 @@ imp_copy_names(importer *imp, const imp_names *src, core_name_list *dst)
 	core_name *v = NULL;
 
 	if (src->n > 0) {
-		if ((v = core_arena_alloc(&imp->ds->arena,
-		                          src->n * sizeof(*v))) == NULL) {
+		if ((v = core_arena_alloc(
+		         &imp->ds->arena, src->n * sizeof(*v))) == NULL) {
 			return CORE_ENOMEM;
 		}
 		memcpy(v, src->v, src->n * sizeof(*v));
@@ -619,8 +600,8 @@ imp_slug(importer *imp, const imp_film *f)
 	if (f->year != 0) {
 		snprintf(year, sizeof(year), "-%u", f->year);
 	}
-	if ((slug = core_arena_alloc(&imp->ds->arena,
-	                             len + strlen(year) + 1)) == NULL) {
+	if ((slug = core_arena_alloc(
+	         &imp->ds->arena, len + strlen(year) + 1)) == NULL) {
 		return NULL;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -631,8 +612,8 @@ imp_slug(importer *imp, const imp_film *f)
 }
 
 static int
-imp_layout_film(importer *imp, const imp_film *src, core_film *dst,
-                uint32_t film_index)
+imp_layout_film(
+    importer *imp, const imp_film *src, core_film *dst, uint32_t film_index)
 {
 	core_dataset *ds = imp->ds;
 	uint64_t year = src->year;
@@ -646,16 +627,16 @@ imp_layout_film(importer *imp, const imp_film *src, core_film *dst,
 	if ((dst->slug = imp_slug(imp, src)) == NULL) {
 		return CORE_ENOMEM;
 	}
-	if ((rv = imp_copy_names(imp, &src->lists[LIST_DIRECTORS],
-	                         &dst->directors)) != 0 ||
-	    (rv = imp_copy_names(imp, &src->lists[LIST_WRITERS],
-	                         &dst->writers)) != 0 ||
-	    (rv = imp_copy_names(imp, &src->lists[LIST_ACTORS],
-	                         &dst->actors)) != 0 ||
-	    (rv = imp_copy_names(imp, &src->lists[LIST_COMPANIES],
-	                         &dst->companies)) != 0 ||
+	if ((rv = imp_copy_names(
+	         imp, &src->lists[LIST_DIRECTORS], &dst->directors)) != 0 ||
+	    (rv = imp_copy_names(
+	         imp, &src->lists[LIST_WRITERS], &dst->writers)) != 0 ||
+	    (rv = imp_copy_names(
+	         imp, &src->lists[LIST_ACTORS], &dst->actors)) != 0 ||
+	    (rv = imp_copy_names(
+	         imp, &src->lists[LIST_COMPANIES], &dst->companies)) != 0 ||
 	    (rv = imp_copy_names(imp, &src->lists[LIST_DISTRIBUTORS],
-	                         &dst->distributors)) != 0) {
+	         &dst->distributors)) != 0) {
 		return rv;
 	}
 
@@ -674,7 +655,7 @@ imp_layout_film(importer *imp, const imp_film *src, core_film *dst,
 		out->flags = l->flags;
 		if ((l->flags & CORE_LOC_HAS_POINT) &&
 		    (l->lat < CORE_SF_SOUTH || l->lat > CORE_SF_NORTH ||
-		     l->lng < CORE_SF_WEST || l->lng > CORE_SF_EAST)) {
+		        l->lng < CORE_SF_WEST || l->lng > CORE_SF_EAST)) {
 			out->flags |= CORE_LOC_OUTSIDE_SF;
 		}
 		out->id = core_hash64(l->norm, strlen(l->norm), dst->id);
@@ -703,7 +684,7 @@ imp_layout(importer *imp)
 		return CORE_ENOMEM;
 	}
 	ds->heap_bytes += imp->nfilms * sizeof(*ds->films) +
-	                  imp->nlocs * sizeof(*ds->locations);
+	    imp->nlocs * sizeof(*ds->locations);
 
 	for (size_t i = 0; i < imp->nfilms; i++) {
 		order[i].key = imp->films[i].key;
@@ -713,7 +694,7 @@ imp_layout(importer *imp)
 
 	for (size_t i = 0; i < imp->nfilms && rv == 0; i++) {
 		rv = imp_layout_film(imp, &imp->films[order[i].film],
-		                     &ds->films[i], (uint32_t)i);
+		    &ds->films[i], (uint32_t)i);
 	}
 	ds->nfilms = imp->nfilms;
 	free(order);
@@ -766,8 +747,8 @@ imp_run(importer *imp, const char *csv, size_t len)
 	int rv;
 
 	if ((rv = core_csv_open(&reader, csv, len)) != 0) {
-		imp_set_error(imp, "cannot read the CSV: %s",
-		              core_strerror(rv));
+		imp_set_error(
+		    imp, "cannot read the CSV: %s", core_strerror(rv));
 		return rv;
 	}
 	if ((rv = imp_read_header(imp, reader)) == 0) {
@@ -779,8 +760,8 @@ imp_run(importer *imp, const char *csv, size_t len)
 	}
 
 	if ((rv = imp_layout(imp)) != 0 || (rv = core_index_build(imp->ds))) {
-		imp_set_error(imp, "cannot build the dataset: %s",
-		              core_strerror(rv));
+		imp_set_error(
+		    imp, "cannot build the dataset: %s", core_strerror(rv));
 		return rv;
 	}
 	imp_count(imp);
@@ -789,7 +770,7 @@ imp_run(importer *imp, const char *csv, size_t len)
 
 int
 core_dataset_import(core_dataset **out, const char *csv, size_t len,
-                    core_import_stats *stats, char *err, size_t errlen)
+    core_import_stats *stats, char *err, size_t errlen)
 {
 	core_import_stats scratch;
 	importer imp;

@@ -46,30 +46,12 @@ typedef struct ix_builder {
 } ix_builder;
 
 static int
-ix_grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap) {
-		return 0;
-	}
-	ncap = *cap ? *cap * 2 : 1024;
-	if ((p = realloc(*v, ncap * size)) == NULL) {
-		return CORE_ENOMEM;
-	}
-	*v = p;
-	*cap = ncap;
-	return 0;
-}
-
-static int
 ix_pair_add(ix_pairs *ps, uint32_t term, uint32_t value)
 {
 	int rv;
 
-	if ((rv = ix_grow((void **)&ps->v, &ps->cap, ps->n, sizeof(*ps->v))) !=
-	    0) {
+	if ((rv = core_array_grow(
+	         (void **)&ps->v, &ps->cap, ps->n, sizeof(*ps->v))) != 0) {
 		return rv;
 	}
 	ps->v[ps->n].term = term;
@@ -93,7 +75,7 @@ ix_term_id(ix_builder *b, const char *w, size_t len, uint32_t *id)
 		*id = *found;
 		return 0;
 	}
-	if ((rv = ix_grow((void **)&b->terms, &b->capterms, b->nterms,
+	if ((rv = core_array_grow((void **)&b->terms, &b->capterms, b->nterms,
 	         sizeof(*b->terms))) != 0) {
 		return rv;
 	}
@@ -135,7 +117,7 @@ ix_phrase(ix_builder *b, core_kind kind, const char *text, uint32_t film,
 	if ((found = core_map_get(&b->phrase_map, b->key.data, b->key.len))) {
 		*index = *found;
 	} else {
-		if ((rv = ix_grow((void **)&b->phrase_v, &b->capphrases,
+		if ((rv = core_array_grow((void **)&b->phrase_v, &b->capphrases,
 		         b->nphrases, sizeof(*b->phrase_v))) != 0) {
 			return rv;
 		}
