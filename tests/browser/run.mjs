@@ -1,4 +1,5 @@
-// Builds the map page and runs the browser tests with node's test runner.
+// Builds the map page and runs its unit tests (ui/test) and browser tests
+// in one run of node's test runner.
 //
 //   node tests/browser/run.mjs [TEST_FILE...]
 //
@@ -10,7 +11,7 @@
 // when node_modules is missing. Screenshots go to build/test-output/.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,12 +34,16 @@ for (const folder of [ui, here]) {
 }
 run('npm', ['run', 'build', '--silent'], ui);
 
+const unitTests = readdirSync(join(ui, 'test'))
+  .filter((name) => name.endsWith('.test.js'))
+  .map((name) => join(ui, 'test', name));
+const browserTests = ['map.test.mjs', 'markup.test.mjs'].map((name) => join(here, name));
 const files = process.argv.slice(2).length > 0
   ? process.argv.slice(2)
-  : ['map.test.mjs', 'markup.test.mjs'].map((name) => join(here, name));
+  : [...unitTests, ...browserTests];
 // One file at a time: each starts its own service and browser, and the
 // machines that run these tests may have two cores.
 const tests = spawnSync(process.execPath,
-  ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  ['--test', '--test-concurrency=1', ...files],
   { cwd: root, stdio: 'inherit' });
 process.exit(tests.status ?? 1);
