@@ -46,6 +46,10 @@ gw_config_usage(FILE *out)
 	    "it off\n"
 	    "                         (default 64; an answer over 1/16 of "
 	    "it is not cached)\n"
+	    "  --tls-cert-key FILE    PEM certificate and key presented to\n"
+	    "                         tls+tcp:// nodes\n"
+	    "  --tls-ca FILE          PEM CA that tls+tcp:// nodes' certificates\n"
+	    "                         must be signed by\n"
 	    "  --help                 show this help\n");
 }
 
@@ -242,6 +246,10 @@ gw_set_flag(gw_config *cfg, const char *name, const char *value, char *err,
 		cfg->ui_dir = value;
 	} else if (strcmp(name, "--openapi") == 0) {
 		cfg->openapi = value;
+	} else if (strcmp(name, "--tls-cert-key") == 0) {
+		cfg->tls_cert_key = value;
+	} else if (strcmp(name, "--tls-ca") == 0) {
+		cfg->tls_ca = value;
 	} else if (gw_set_uint_flag(cfg, name, value, err, errlen, &rv) != 0) {
 		return gw_usage_error(err, errlen,
 		    "%s%s: unknown option; run 'sfmovies "

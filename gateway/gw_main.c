@@ -11,6 +11,7 @@
 #include "gw_config.h"
 #include "gw_server.h"
 #include "rpc_log.h"
+#include "rpc_tls.h"
 
 /* Joins the node URLs with commas for the start log line. */
 static void
@@ -79,6 +80,7 @@ gw_main(int argc, char **argv)
 		return 2;
 	}
 	rpc_log_set_component("gateway");
+	rpc_tls_set(&(rpc_tls){cfg.tls_cert_key, cfg.tls_ca});
 
 	/* Every thread started from here on inherits the blocked signals,
 	 * so only sigwait below receives them. */

@@ -8,6 +8,7 @@
 
 #include "rpc_log.h"
 #include "rpc_snapshot.h"
+#include "rpc_tls.h"
 #include "sfmovies.pb-c.h"
 
 struct mgr_publish {
@@ -26,7 +27,8 @@ mgr_publish_open(mgr_publish **out, const char *url)
 	}
 	if ((rv = nng_bus0_open(&p->bus)) != 0 ||
 	    (rv = nng_socket_set_size(p->bus, NNG_OPT_RECVMAXSZ, 4096)) != 0 ||
-	    (rv = nng_listener_create(&p->listener, p->bus, url)) != 0) {
+	    (rv = nng_listener_create(&p->listener, p->bus, url)) != 0 ||
+	    (rv = rpc_tls_listener(p->listener, url)) != 0) {
 		mgr_publish_close(p);
 		return rv;
 	}

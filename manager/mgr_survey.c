@@ -16,6 +16,7 @@
 
 #include "rpc_handler.h"
 #include "rpc_log.h"
+#include "rpc_tls.h"
 
 struct mgr_survey {
 	nng_socket sock;
@@ -171,7 +172,8 @@ survey_open(mgr_survey *s, const char *url)
 	    (rv = nng_socket_set_ms(s->sock, NNG_OPT_SURVEYOR_SURVEYTIME,
 	         (nng_duration)(s->interval_ms / 2))) != 0 ||
 	    (rv = nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ, 4096)) != 0 ||
-	    (rv = nng_listener_create(&l, s->sock, url)) != 0) {
+	    (rv = nng_listener_create(&l, s->sock, url)) != 0 ||
+	    (rv = rpc_tls_listener(l, url)) != 0) {
 		return rv;
 	}
 	if (strncmp(url, "ipc://", 6) == 0 &&

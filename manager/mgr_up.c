@@ -23,6 +23,7 @@
 #include "rpc_args.h"
 #include "rpc_handler.h"
 #include "rpc_log.h"
+#include "rpc_tls.h"
 
 #define UP_MAX_NODES 32
 
@@ -65,7 +66,10 @@ static const char up_usage[] =
     "                     how often the source is fetched again, 0 for never\n"
     "                     (default 24)\n"
     "  --keep N           versions to keep in the store (default 5)\n"
-    "  --force            publish a version even when validation fails\n";
+    "  --force            publish a version even when validation fails\n"
+    "  --tls-cert-key FILE, --tls-ca FILE\n"
+    "                     PEM files for tls+tcp:// bus, survey and node\n"
+    "                     links; passed on to the nodes and the gateway\n";
 
 typedef struct up_args {
 	const char *source;
@@ -81,6 +85,7 @@ typedef struct up_args {
 	unsigned refresh_hours;
 	unsigned keep;
 	int force;
+	rpc_tls tls; /* for tls+tcp:// links; passed on to the children */
 } up_args;
 
 typedef struct up_state {
@@ -140,6 +145,8 @@ up_flag(up_args *a, const char *flag, const char *v)
 static int
 up_parse(int argc, char **argv, up_args *a)
 {
+	int rv;
+
 	for (int i = 1; i < argc; i++) {
 		const char *flag = argv[i];
 		const char *v;
@@ -150,6 +157,12 @@ up_parse(int argc, char **argv, up_args *a)
 		}
 		if (strcmp(flag, "--force") == 0) {
 			a->force = 1;
+			continue;
+		}
+		if ((rv = rpc_tls_flag(argc, argv, &i, &a->tls)) != 0) {
+			if (rv < 0) {
+				return -1;
+			}
 			continue;
 		}
 		if ((v = rpc_args_value(argc, argv, &i)) == NULL ||
@@ -262,6 +275,19 @@ up_start_manager(up_state *st)
 }
 
 static void
+up_child_tls(const up_state *st, mgr_child *c)
+{
+	if (st->args.tls.cert_key_file != NULL) {
+		mgr_child_arg(c, "--tls-cert-key");
+		mgr_child_arg(c, st->args.tls.cert_key_file);
+	}
+	if (st->args.tls.ca_file != NULL) {
+		mgr_child_arg(c, "--tls-ca");
+		mgr_child_arg(c, st->args.tls.ca_file);
+	}
+}
+
+static void
 up_plan_children(up_state *st)
 {
 	char name[32], url[300], state[512];
@@ -287,6 +313,7 @@ up_plan_children(up_state *st)
 		mgr_child_arg(c, st->bus);
 		mgr_child_arg(c, "--manager-survey");
 		mgr_child_arg(c, st->survey);
+		up_child_tls(st, c);
 	}
 	if (st->args.nodes == 0) {
 		return;
@@ -306,6 +333,7 @@ up_plan_children(up_state *st)
 		mgr_child_arg(c, "--ui");
 		mgr_child_arg(c, st->args.ui);
 	}
+	up_child_tls(st, c);
 }
 
 /* Kills local nodes that the survey marks down while their process runs,
@@ -403,6 +431,7 @@ up_run(int argc, char **argv, unsigned default_nodes)
 	sigaddset(&st.signals, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &st.signals, NULL);
 
+	rpc_tls_set(&st.args.tls);
 	if (mgr_fetch_global_init() != 0 || up_run_dir(&st) != 0 ||
 	    mgr_supervisor_init(&st.sup) != 0 || up_start_manager(&st) != 0) {
 		mgr_manager_stop(st.manager);

@@ -18,6 +18,7 @@
 
 #include "rpc_handler.h"
 #include "rpc_log.h"
+#include "rpc_tls.h"
 
 #define CLIENT_DEFAULT_RESEND_MS  250
 #define CLIENT_DEFAULT_TIMEOUT_MS 2000
@@ -248,7 +249,8 @@ client_dial(rpc_client *c, const char *url)
 	nng_dialer d;
 	int rv;
 
-	if ((rv = nng_dialer_create(&d, c->sock, url)) != 0) {
+	if ((rv = nng_dialer_create(&d, c->sock, url)) != 0 ||
+	    (rv = rpc_tls_dialer(d, url)) != 0) {
 		return rv;
 	}
 	if (strncmp(url, "tcp", 3) == 0) {

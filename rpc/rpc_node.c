@@ -11,6 +11,7 @@
 #include "core_buf.h"
 #include "rpc_handler.h"
 #include "rpc_log.h"
+#include "rpc_tls.h"
 
 #define NODE_DEFAULT_WORKERS 64
 #define NODE_REQUEST_HEADER  4 /* bytes of the req/rep request id */
@@ -144,7 +145,8 @@ node_listen(rpc_node *n, const char *url)
 {
 	int rv;
 
-	if ((rv = nng_listener_create(&n->listener, n->sock, url)) != 0) {
+	if ((rv = nng_listener_create(&n->listener, n->sock, url)) != 0 ||
+	    (rv = rpc_tls_listener(n->listener, url)) != 0) {
 		return rv;
 	}
 	if (strncmp(url, "ipc://", 6) == 0 &&

@@ -18,6 +18,7 @@
 #include "rpc_node.h"
 #include "rpc_snapshot.h"
 #include "rpc_sync.h"
+#include "rpc_tls.h"
 
 static const char node_usage[] =
     "usage: sfmovies node [--listen URL] [--snapshot FILE] [--state FILE]\n"
@@ -48,6 +49,7 @@ typedef struct node_args {
 	const char *survey;
 	const char *id;
 	unsigned workers;
+	rpc_tls tls;
 } node_args;
 
 /* Stores the value of a string flag; returns 0, or -1 when unknown. */
@@ -78,6 +80,8 @@ node_string_flag(node_args *a, const char *flag, const char *v)
 static int
 node_parse(int argc, char **argv, node_args *a)
 {
+	int rv;
+
 	for (int i = 1; i < argc; i++) {
 		const char *flag = argv[i];
 		const char *v;
@@ -85,6 +89,12 @@ node_parse(int argc, char **argv, node_args *a)
 		if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
 			fputs(node_usage, stdout);
 			return 1;
+		}
+		if ((rv = rpc_tls_flag(argc, argv, &i, &a->tls)) != 0) {
+			if (rv < 0) {
+				return -1;
+			}
+			continue;
 		}
 		if ((v = rpc_args_value(argc, argv, &i)) == NULL) {
 			return -1;
@@ -166,7 +176,7 @@ node_link(const node_args *a, const char *id, rpc_node *node, rpc_sync **sync)
 int
 rpc_node_main(int argc, char **argv)
 {
-	node_args a = {"tcp://127.0.0.1:7100", NULL, NULL, NULL, NULL, NULL, 0};
+	node_args a = {.listen = "tcp://127.0.0.1:7100"};
 	rpc_node_config cfg;
 	rpc_snapshot *snap;
 	rpc_node *node;
@@ -188,6 +198,7 @@ rpc_node_main(int argc, char **argv)
 		return 1;
 	}
 
+	rpc_tls_set(&a.tls);
 	node_block_signals(&set);
 	cfg.listen_url = a.listen;
 	cfg.node_id = id;

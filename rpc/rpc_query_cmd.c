@@ -13,6 +13,7 @@
 #include "rpc_client.h"
 #include "rpc_json.h"
 #include "rpc_node_cmd.h"
+#include "rpc_tls.h"
 
 #define QUERY_MAX_NODES 64
 
@@ -23,6 +24,8 @@ static const char query_usage[] =
     "\n"
     "  --node URL     node to call, repeatable (default tcp://127.0.0.1:7100)\n"
     "  --timeout MS   deadline of the call in milliseconds (default 2000)\n"
+    "  --tls-cert-key FILE, --tls-ca FILE\n"
+    "                 PEM files for tls+tcp:// nodes\n"
     "\n"
     "methods:\n"
     "  search [Q] [--year-min Y] [--year-max Y] [--director NAME]\n"
@@ -294,6 +297,7 @@ rpc_query_main(int argc, char **argv)
 	size_t len;
 	char message[512];
 	Sfmovies__Code code;
+	rpc_tls tls = {0};
 	int i, rv;
 
 	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
@@ -302,6 +306,12 @@ rpc_query_main(int argc, char **argv)
 		if (strcmp(argv[i], "--help") == 0) {
 			fputs(query_usage, stdout);
 			return 0;
+		}
+		if ((rv = rpc_tls_flag(argc, argv, &i, &tls)) != 0) {
+			if (rv < 0) {
+				return 2;
+			}
+			continue;
 		}
 		if ((strcmp(argv[i], "--node") != 0 &&
 		        strcmp(argv[i], "--timeout") != 0) ||
@@ -331,6 +341,7 @@ rpc_query_main(int argc, char **argv)
 	if (cfg.nurls == 0) {
 		urls[cfg.nurls++] = "tcp://127.0.0.1:7100";
 	}
+	rpc_tls_set(&tls);
 	cfg.urls = urls;
 	cfg.timeout_ms = timeout;
 

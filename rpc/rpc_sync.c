@@ -20,6 +20,7 @@
 
 #include "rpc_log.h"
 #include "rpc_snapshot.h"
+#include "rpc_tls.h"
 #include "sfmovies.pb-c.h"
 
 struct rpc_sync {
@@ -201,6 +202,20 @@ sync_loader(void *arg)
 	}
 }
 
+/* Dials url in the background, so the manager may come up later. */
+static int
+sync_dial(nng_socket sock, const char *url)
+{
+	nng_dialer d;
+	int rv;
+
+	if ((rv = nng_dialer_create(&d, sock, url)) != 0 ||
+	    (rv = rpc_tls_dialer(d, url)) != 0) {
+		return rv;
+	}
+	return nng_dialer_start(d, NNG_FLAG_NONBLOCK);
+}
+
 static int
 sync_open(rpc_sync *s, const rpc_sync_config *cfg)
 {
@@ -225,10 +240,8 @@ sync_open(rpc_sync *s, const rpc_sync_config *cfg)
 	    (rv = nng_cv_alloc(&s->cv, s->mtx)) != 0) {
 		return rv;
 	}
-	if ((rv = nng_dial(s->bus, cfg->bus_url, NULL, NNG_FLAG_NONBLOCK)) !=
-	        0 ||
-	    (rv = nng_dial(s->respondent, cfg->survey_url, NULL,
-	         NNG_FLAG_NONBLOCK)) != 0) {
+	if ((rv = sync_dial(s->bus, cfg->bus_url)) != 0 ||
+	    (rv = sync_dial(s->respondent, cfg->survey_url)) != 0) {
 		return rv;
 	}
 	return nng_thread_create(&s->loader, sync_loader, s);
