@@ -4,7 +4,7 @@
 // (replaceState), so back, forward and shared links restore what was shown.
 
 import { createApi } from './api.js';
-import { h, replaceChildren } from './dom.js';
+import { replaceChildren } from './dom.js';
 import { createSequence } from './latest.js';
 import { renderResults } from './list.js';
 import { createMapView } from './mapview.js';

@@ -206,7 +206,6 @@ export function createMapView(el, options) {
     highlight,
     openPopup,
     showUser,
-    closePopup: () => map.closePopup(),
     getView() {
       const c = map.getCenter();
       return { lat: c.lat, lng: c.lng, zoom: map.getZoom() };
@@ -227,6 +226,5 @@ export function createMapView(el, options) {
     onMoveEnd(listener) {
       map.on('moveend', listener);
     },
-    invalidateSize: () => map.invalidateSize(),
   };
 }

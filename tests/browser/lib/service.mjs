@@ -87,8 +87,11 @@ export async function startService(source, { nodes = 2 } = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'sfmovies-ui-test-'));
   const base = `http://127.0.0.1:${port}`;
+  // A run folder of its own, because the default one (/tmp/sfmovies-UID)
+  // is shared with any other `sfmovies up` of the same user.
   const args = ['up', '--source', source, '--nodes', String(nodes),
-    '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--ui', UI_DIST];
+    '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir,
+    '--run-dir', join(dataDir, 'run'), '--refresh-interval', '0', '--ui', UI_DIST];
   // Its own process group, so that stopping it also reaches the nodes and
   // the gateway it starts.
   const child = spawn(sfmoviesBin(), args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
