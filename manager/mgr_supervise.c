@@ -2,9 +2,9 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,27 +67,43 @@ mgr_supervisor_add(mgr_supervisor *s, const char *name)
 	return c;
 }
 
+/*
+ * Runs in the forked child until exec. The child sets PR_SET_PDEATHSIG so
+ * that it receives SIGTERM when the thread that forked it ends. The nodes
+ * and the gateway then stop even when up dies by SIGKILL, instead of
+ * keeping their sockets and making every child of the next up fail with
+ * "Address in use". Only async-signal-safe calls follow the fork, because
+ * up has other threads.
+ */
 static void
-supervise_start(mgr_supervisor *s, mgr_child *c)
+supervise_exec(const mgr_supervisor *s, const mgr_child *c, pid_t parent)
 {
-	posix_spawnattr_t attr;
 	sigset_t none;
-	char pid[16];
-	int rv;
 
 	/* Children start with no blocked signals, whatever ours are. */
 	sigemptyset(&none);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-	rv = posix_spawn(&c->pid, s->exe, NULL, &attr, c->argv, environ);
-	posix_spawnattr_destroy(&attr);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent) {
+		_exit(127); /* up died before prctl took effect */
+	}
+	execve(s->exe, c->argv, environ);
+	_exit(127);
+}
+
+static void
+supervise_start(mgr_supervisor *s, mgr_child *c)
+{
+	pid_t parent = getpid();
+	char pid[16];
 
 	c->restart_ms = 0;
-	if (rv != 0) {
+	if ((c->pid = fork()) == 0) {
+		supervise_exec(s, c, parent);
+	}
+	if (c->pid < 0) {
 		c->pid = 0;
 		rpc_log_error("cannot start child", "child", c->name, "error",
-		    strerror(rv));
+		    strerror(errno));
 		return;
 	}
 	c->started_ms = rpc_now_ms();

@@ -4,7 +4,9 @@
  * stops answering, and stop all of them.
  *
  * Thread-safety: one thread owns a supervisor; SIGCHLD must be blocked in
- * it (the owner reaps children from its own loop).
+ * it (the owner reaps children from its own loop). Children get SIGTERM
+ * when the thread that started them ends, so the owner must be the
+ * thread that runs until the process exits.
  */
 #ifndef MGR_SUPERVISE_H
 #define MGR_SUPERVISE_H
