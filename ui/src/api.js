@@ -92,6 +92,20 @@ export function getByJsonp(url, signal) {
 }
 
 /**
+ * Returns the URL of a film's poster on the gateway, or null when the film
+ * has none. The film's poster member is a path such as
+ * /posters/tt0047396.jpg. Any other value, such as an absolute URL, is
+ * ignored, so posters never come from a third-party host.
+ */
+export function posterUrl(base, film) {
+  const path = film && film.poster;
+  if (typeof path !== 'string' || !/^\/posters\/[A-Za-z0-9._-]+$/.test(path)) {
+    return null;
+  }
+  return `${base}${path}`;
+}
+
+/**
  * Creates the API client for a base URL ("" for the page's origin).
  * jsonp allows the JSONP fallback.
  */
@@ -127,6 +141,6 @@ export function createApi(base, { jsonp = false } = {}) {
     box: (params, signal) => get('/box', params, signal),
     movie: (id, signal) => get(`/movies/${encode(id)}`, null, signal),
     location: (id, signal) => get(`/locations/${encode(id)}`, null, signal),
-    posterUrl: (id) => `${base}/posters/${encode(id)}`,
+    posterUrl: (film) => posterUrl(base, film),
   };
 }

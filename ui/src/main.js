@@ -114,7 +114,7 @@ function showResults(view, results) {
 async function showFilm(id, focus) {
   const reply = await api.movie(id);
   const route = walkingRoute(reply.locations);
-  const heading = renderFilm(els.panel, reply.film, route, api.posterUrl(reply.film.id), hooks);
+  const heading = renderFilm(els.panel, reply.film, route, api.posterUrl(reply.film), hooks);
   document.title = `${heading.textContent} · sfmovies`;
   if (focus) {
     heading.focus();

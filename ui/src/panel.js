@@ -26,31 +26,43 @@ function personLinks(names, kind, hooks) {
   return parts;
 }
 
+/** Returns "Crime, Drama · 128 min · PG · IMDb 8.3" from the fields the API has, or "". */
+export function filmFacts(film) {
+  const parts = [film.genre, film.runtime, film.rated];
+  if (film.imdb_rating) {
+    parts.push(`IMDb ${film.imdb_rating}`);
+  }
+  return parts.filter((part) => typeof part === 'string' && part !== '').join(' · ');
+}
+
 function detailRow(label, content) {
   return [h('dt', null, label), h('dd', null, content)];
 }
 
 /**
  * Renders a film into the panel element. film is the /movies reply's film,
- * route the result of walkingRoute, posterUrl the gateway's poster address.
+ * route the result of walkingRoute, posterUrl the poster's URL or null.
  * hooks: highlight, openPopup, searchHref(name, kind), onSearch(name, kind)
  * and onClose.
  */
 export function renderFilm(panelEl, film, route, posterUrl, hooks) {
-  const poster = h('img', {
-    class: 'poster',
-    src: posterUrl,
-    alt: `Poster of ${film.title}`,
-    width: 100,
-    height: 150,
-    decoding: 'async',
-  });
-  poster.hidden = true;
-  // The gateway returns 404 for films without a poster.
-  poster.addEventListener('load', () => {
-    poster.hidden = false;
-  });
-  poster.addEventListener('error', () => poster.remove());
+  let poster = null;
+  if (posterUrl) {
+    poster = h('img', {
+      class: 'poster',
+      src: posterUrl,
+      alt: `Poster of ${film.title}`,
+      width: 100,
+      height: 150,
+      decoding: 'async',
+    });
+    poster.hidden = true;
+    // Shown once loaded, and dropped when the gateway returns 404.
+    poster.addEventListener('load', () => {
+      poster.hidden = false;
+    });
+    poster.addEventListener('error', () => poster.remove());
+  }
 
   const details = [];
   if (film.directors && film.directors.length) {
@@ -84,6 +96,7 @@ export function renderFilm(panelEl, film, route, posterUrl, hooks) {
     h('div', { class: 'film-head' },
       poster,
       h('div', null, heading, h('dl', { class: 'film-details' }, details))),
+    filmFacts(film) ? h('p', { class: 'film-facts' }, filmFacts(film)) : null,
     typeof film.plot === 'string' && film.plot !== ''
       ? h('p', { class: 'film-plot' }, film.plot) : null,
     h('p', { class: 'route-summary' }, routeText),
