@@ -7,13 +7,16 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <nng/nng.h>
 
 #include "rpc_args.h"
+#include "rpc_file.h"
 #include "rpc_log.h"
 #include "rpc_node.h"
 #include "rpc_snapshot.h"
@@ -32,9 +35,10 @@ static const char node_usage[] =
     "                        ipc sockets get mode 0600)\n"
     "  --snapshot FILE       snapshot to serve (from 'sfmovies dataset "
     "build')\n"
-    "  --state FILE          where the last snapshot received from the\n"
-    "                        manager is kept; served at start-up when it\n"
-    "                        exists, in preference to --snapshot\n"
+    "  --state FILE          where the node keeps the dataset it serves:\n"
+    "                        --snapshot at start-up, then each version\n"
+    "                        the manager sends; served at start-up when\n"
+    "                        it exists, in preference to --snapshot\n"
     "  --manager-bus URL     the manager's announcement bus to dial\n"
     "  --manager-survey URL  the manager's health survey address to dial\n"
     "  --id ID               node id in replies and logs (default node-PID)\n"
@@ -120,6 +124,42 @@ node_parse(int argc, char **argv, node_args *a)
 	return 0;
 }
 
+/*
+ * Loads the --snapshot file and keeps a copy as the state. A node that up
+ * starts gets its first version from the manager this way, not by an
+ * announcement, and must serve that version again after a restart
+ * without the manager. A failure to keep the copy is logged, not fatal.
+ */
+static int
+node_load_snapshot(const node_args *a, const char *id, rpc_snapshot **snap)
+{
+	char err[512], why[256];
+	size_t len;
+	char *data;
+
+	if (rpc_file_read(a->snapshot, RPC_SNAPSHOT_MAX_BYTES, &data, &len, err,
+	        sizeof(err)) != 0) {
+		rpc_log_error("cannot load snapshot", "node", id, "error", err);
+		return -1;
+	}
+	if (rpc_snapshot_decode(
+	        (const uint8_t *)data, len, snap, why, sizeof(why)) != 0) {
+		snprintf(
+		    err, sizeof(err), "cannot load %s: %s", a->snapshot, why);
+		rpc_log_error("cannot load snapshot", "node", id, "error", err);
+		free(data);
+		return -1;
+	}
+	if (a->state != NULL &&
+	    rpc_snapshot_write_file(
+	        a->state, (const uint8_t *)data, len, err, sizeof(err)) != 0) {
+		rpc_log_error("cannot persist dataset", "node", id, "path",
+		    a->state, "error", err);
+	}
+	free(data);
+	return 0;
+}
+
 /* Loads the kept state when it exists, else the given snapshot; a node
  * may also start empty and wait for the manager's announcement. */
 static int
@@ -136,10 +176,8 @@ node_load(const node_args *a, const char *id, rpc_snapshot **snap)
 		rpc_log_warn(
 		    "ignoring damaged state", "node", id, "error", err);
 	}
-	if (a->snapshot != NULL &&
-	    rpc_snapshot_load_file(a->snapshot, snap, err, sizeof(err)) != 0) {
-		rpc_log_error("cannot load snapshot", "node", id, "error", err);
-		return -1;
+	if (a->snapshot != NULL) {
+		return node_load_snapshot(a, id, snap);
 	}
 	return 0;
 }
