@@ -141,8 +141,12 @@ call_fail(rpc_call *call, Sfmovies__Code code, const char *message)
 	call_finish(call, &res);
 }
 
-/* Sends one attempt, bounded by the attempt time and the deadline. */
-static void
+/*
+ * Sends one attempt, bounded by the attempt time and the deadline. Returns
+ * 0 once the send is under way, else an error with the call untouched, so
+ * the caller decides whether the failure completes the call.
+ */
+static int
 call_send(rpc_call *call)
 {
 	rpc_client *c = call->client;
@@ -151,14 +155,10 @@ call_send(rpc_call *call)
 	int rv;
 
 	if (left <= 0) {
-		call_fail(call, SFMOVIES__CODE__CODE_DEADLINE_EXCEEDED,
-		    "no node answered before the deadline");
-		return;
+		return NNG_ETIMEDOUT;
 	}
 	if ((rv = nng_msg_dup(&copy, call->request)) != 0) {
-		call_fail(
-		    call, SFMOVIES__CODE__CODE_INTERNAL, nng_strerror(rv));
-		return;
+		return rv;
 	}
 	call->state = CALL_SEND;
 	nng_aio_set_msg(call->aio, copy);
@@ -166,19 +166,24 @@ call_send(rpc_call *call)
 	    left < c->resend_ms ? (nng_duration)left
 	                        : (nng_duration)c->resend_ms);
 	nng_ctx_send(call->ctx, call->aio);
+	return 0;
 }
 
 /* Starts another attempt after a timed out one, or gives up. */
 static void
 call_retry(rpc_call *call)
 {
-	if (call->deadline_ms - rpc_now_ms() <= 0) {
+	int rv;
+
+	if ((rv = call_send(call)) == 0) {
+		atomic_fetch_add(&call->client->retries, 1);
+	} else if (rv == NNG_ETIMEDOUT) {
 		call_fail(call, SFMOVIES__CODE__CODE_DEADLINE_EXCEEDED,
 		    "no node answered before the deadline");
-		return;
+	} else if (rv != 0) {
+		call_fail(
+		    call, SFMOVIES__CODE__CODE_INTERNAL, nng_strerror(rv));
 	}
-	atomic_fetch_add(&call->client->retries, 1);
-	call_send(call);
 }
 
 static void
@@ -394,8 +399,15 @@ rpc_client_call(rpc_client *c, Sfmovies__Method method,
 		client_slot_put(c, call);
 		return rv;
 	}
+	/* A call that cannot start returns its error here and never runs
+	 * its callback, so callbacks only ever run on nng threads. */
+	if ((rv = call_send(call)) != 0) {
+		nng_msg_free(call->request);
+		call->request = NULL;
+		client_slot_put(c, call);
+		return rv;
+	}
 	atomic_fetch_add(&c->calls, 1);
-	call_send(call);
 	return 0;
 }
 
