@@ -741,7 +741,8 @@ imp_free(importer *imp)
 }
 
 static int
-imp_run(importer *imp, const char *csv, size_t len)
+imp_run(
+    importer *imp, const char *csv, size_t len, const core_enrichment *extra)
 {
 	core_csv *reader;
 	int rv;
@@ -759,7 +760,10 @@ imp_run(importer *imp, const char *csv, size_t len)
 		return rv;
 	}
 
-	if ((rv = imp_layout(imp)) != 0 || (rv = core_index_build(imp->ds))) {
+	if ((rv = imp_layout(imp)) != 0 ||
+	    (rv = core_enrich_apply(imp->ds, extra, imp->st)) != 0 ||
+	    (rv = core_index_build(imp->ds)) != 0 ||
+	    (rv = core_enrich_index(imp->ds)) != 0) {
 		imp_set_error(
 		    imp, "cannot build the dataset: %s", core_strerror(rv));
 		return rv;
@@ -771,6 +775,14 @@ imp_run(importer *imp, const char *csv, size_t len)
 int
 core_dataset_import(core_dataset **out, const char *csv, size_t len,
     core_import_stats *stats, char *err, size_t errlen)
+{
+	return core_dataset_import_ex(out, csv, len, NULL, stats, err, errlen);
+}
+
+int
+core_dataset_import_ex(core_dataset **out, const char *csv, size_t len,
+    const core_enrichment *extra, core_import_stats *stats, char *err,
+    size_t errlen)
 {
 	core_import_stats scratch;
 	importer imp;
@@ -789,7 +801,7 @@ core_dataset_import(core_dataset **out, const char *csv, size_t len,
 		return CORE_ENOMEM;
 	}
 
-	rv = imp_run(&imp, csv, len);
+	rv = imp_run(&imp, csv, len, extra);
 	imp_free(&imp);
 	if (rv != 0) {
 		core_dataset_free(imp.ds);

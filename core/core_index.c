@@ -708,6 +708,7 @@ core_index_free(core_dataset *ds)
 
 	free(ds->film_by_id.slots);
 	free(ds->film_by_slug.slots);
+	free(ds->film_by_imdb.slots);
 	free(ds->location_by_id.slots);
 	free(ds->unlocated_films);
 	free(ds->film_norms);

@@ -100,6 +100,7 @@ struct core_dataset {
 	size_t nlocations;
 	core_hash_index film_by_id;
 	core_hash_index film_by_slug; /* keyed by core_hash64 of the slug */
+	core_hash_index film_by_imdb; /* keyed by core_hash64 of imdb_id */
 	core_hash_index location_by_id;
 	const char **film_norms;   /* matching form of each title */
 	const char **hood_norms;   /* matching form of each neighbourhood */
@@ -114,8 +115,21 @@ struct core_dataset {
  * whose films and locations are filled in. Returns 0 or a core_err code. */
 int core_index_build(core_dataset *ds);
 
-/* Frees what core_index_build allocated. */
+/* Frees what core_index_build and core_enrich_index allocated. */
 void core_index_free(core_dataset *ds);
+
+/*
+ * Applies an enrichment (may be NULL) to a dataset whose films and
+ * locations are laid out but not yet indexed, so that the spatial index
+ * takes in the new points; see core_dataset_import_ex. Also sets the ""
+ * defaults of the enrichment fields. Returns 0, CORE_EUTF8 or CORE_ENOMEM.
+ */
+int core_enrich_apply(
+    core_dataset *ds, const core_enrichment *extra, core_import_stats *st);
+
+/* Builds the IMDb id lookup and sets each film's public_id, after
+ * core_index_build, which may lengthen a slug. Returns 0 or CORE_ENOMEM. */
+int core_enrich_index(core_dataset *ds);
 
 /*
  * Calls fn for each term that matches the query word w[0..len): exactly,

@@ -73,6 +73,26 @@ core_film_by_slug(const core_dataset *ds, const char *slug)
 	return NULL;
 }
 
+const core_film *
+core_film_by_key(const core_dataset *ds, const char *key)
+{
+	const core_hash_index *h = &ds->film_by_imdb;
+	const core_film *f;
+	uint64_t hash;
+
+	if ((f = core_film_by_slug(ds, key)) != NULL || h->slots == NULL) {
+		return f;
+	}
+	hash = core_hash64(key, strlen(key), 0);
+	for (size_t s = (size_t)hash & h->mask; h->slots[s] != CORE_HASH_EMPTY;
+	     s = (s + 1) & h->mask) {
+		if (strcmp(ds->films[h->slots[s]].imdb_id, key) == 0) {
+			return &ds->films[h->slots[s]];
+		}
+	}
+	return NULL;
+}
+
 static int
 lookup_valid_point(double lat, double lng)
 {

@@ -125,4 +125,8 @@ const core_film *core_film_by_id(const core_dataset *ds, uint64_t id);
 const core_film *core_film_by_slug(const core_dataset *ds, const char *slug);
 const core_location *core_location_by_id(const core_dataset *ds, uint64_t id);
 
+/* Returns the film with a slug or, failing that, the film whose public_id
+ * is that IMDb id, or NULL. */
+const core_film *core_film_by_key(const core_dataset *ds, const char *key);
+
 #endif

@@ -30,6 +30,10 @@ gw_config_usage(FILE *out)
 	    "PREFIX/share/sfmovies/ui)\n"
 	    "  --openapi FILE         the OpenAPI document served at "
 	    "/openapi.yaml\n"
+	    "  --posters DIR          folder of film posters, {imdb_id}.jpg, "
+	    "served at\n"
+	    "                         /posters/{imdb_id}.jpg (default: "
+	    "none)\n"
 	    "  --threads N            HTTP threads (default: the CPU "
 	    "count)\n"
 	    "  --rpc-timeout MS       deadline of each RPC in milliseconds "
@@ -246,6 +250,8 @@ gw_set_flag(gw_config *cfg, const char *name, const char *value, char *err,
 		cfg->ui_dir = value;
 	} else if (strcmp(name, "--openapi") == 0) {
 		cfg->openapi = value;
+	} else if (strcmp(name, "--posters") == 0) {
+		cfg->posters = value;
 	} else if (strcmp(name, "--tls-cert-key") == 0) {
 		cfg->tls_cert_key = value;
 	} else if (strcmp(name, "--tls-ca") == 0) {

@@ -21,6 +21,7 @@ typedef struct gw_config {
 	size_t nnodes;
 	const char *ui_dir;  /* NULL: the default, see gw_config_parse */
 	const char *openapi; /* NULL: the default */
+	const char *posters; /* folder of {imdb_id}.jpg; NULL: none served */
 	const char *tls_cert_key; /* PEM for tls+tcp:// nodes, or NULL */
 	const char *tls_ca;       /* PEM CA for tls+tcp:// nodes, or NULL */
 	unsigned threads;

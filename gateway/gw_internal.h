@@ -54,6 +54,8 @@ typedef struct gw_server {
 	int has_ui;
 	char openapi[PATH_MAX];
 	int has_openapi;
+	gw_static posters; /* the --posters folder */
+	int has_posters;
 	gw_metrics metrics;
 	uint64_t start_ms;
 
@@ -139,5 +141,6 @@ enum MHD_Result gw_serve_metrics(gw_http *h);
 enum MHD_Result gw_serve_api(gw_http *h, int root);
 enum MHD_Result gw_serve_openapi(gw_http *h);
 enum MHD_Result gw_serve_static(gw_http *h, const char *path, int root);
+enum MHD_Result gw_serve_poster(gw_http *h, const char *id);
 
 #endif

@@ -125,6 +125,20 @@ gw_jw_film(gw_jw *w, const Sfmovies__Film *f)
 	gw_jw_strings(w, f->distributors, f->n_distributors);
 	gw_jw_raw(w, ",\"location_count\":");
 	gw_jw_uint(w, f->location_count);
+	gw_jw_raw(w, ",\"imdb_id\":");
+	gw_jw_str_or_null(w, f->imdb_id);
+	gw_jw_raw(w, ",\"plot\":");
+	gw_jw_str_or_null(w, f->plot);
+	gw_jw_raw(w, ",\"genre\":");
+	gw_jw_str_or_null(w, f->genre);
+	gw_jw_raw(w, ",\"runtime\":");
+	gw_jw_str_or_null(w, f->runtime);
+	gw_jw_raw(w, ",\"rated\":");
+	gw_jw_str_or_null(w, f->rated);
+	gw_jw_raw(w, ",\"imdb_rating\":");
+	gw_jw_str_or_null(w, f->imdb_rating);
+	gw_jw_raw(w, ",\"poster\":");
+	gw_jw_str_or_null(w, f->poster);
 	gw_jw_raw(w, "}");
 }
 
@@ -165,6 +179,10 @@ gw_jw_location(gw_jw *w, const Sfmovies__Location *l, int with_distance)
 		gw_jw_raw(w, ",\"distance_m\":");
 		gw_jw_double(w, l->distance_m);
 	}
+	gw_jw_raw(w, ",\"point_source\":");
+	gw_jw_str_or_null(w, l->point_source);
+	gw_jw_raw(w, ",\"accuracy\":");
+	gw_jw_str_or_null(w, l->accuracy);
 	gw_jw_raw(w, "}");
 }
 

@@ -46,6 +46,14 @@ gw_check_paths(const gw_config *cfg, char *err, size_t len)
 		    cfg->ui_dir);
 		return -1;
 	}
+	if (cfg->posters != NULL &&
+	    (stat(cfg->posters, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		snprintf(err, len,
+		    "--posters %s: not a folder; give the folder of "
+		    "the posters that the manager stores",
+		    cfg->posters);
+		return -1;
+	}
 	if (cfg->openapi != NULL && access(cfg->openapi, R_OK) != 0) {
 		snprintf(err, len, "--openapi %s: %s", cfg->openapi,
 		    strerror(errno));

@@ -183,7 +183,7 @@ gw_file_not_found(gw_http *h, const char *path)
 /* Reads a file into a new answer. */
 static int
 gw_file_answer(gw_http *h, const char *real, const char *etag, const char *vary,
-    gw_answer **out)
+    const char *cache_control, gw_answer **out)
 {
 	char etag_gzip[GW_ETAG_MAX];
 	char err[256];
@@ -192,7 +192,7 @@ gw_file_answer(gw_http *h, const char *real, const char *etag, const char *vary,
 	gw_answer_spec spec = {
 	    .status = 200,
 	    .content_type = gw_static_content_type(real),
-	    .cache_control = GW_CACHE_STATIC,
+	    .cache_control = cache_control,
 	    .etag = etag,
 	    .etag_gzip = etag_gzip,
 	    .vary = vary,
@@ -217,7 +217,7 @@ gw_file_answer(gw_http *h, const char *real, const char *etag, const char *vary,
 /* Serves the file at real, whose status is st; key_path keys the cache. */
 static enum MHD_Result
 gw_serve_file(gw_http *h, const char *real, const struct stat *st,
-    const char *key_path, const char *vary)
+    const char *key_path, const char *vary, const char *cache_control)
 {
 	gw_server *srv = h->srv;
 	char etag[GW_ETAG_MAX];
@@ -243,7 +243,8 @@ gw_serve_file(gw_http *h, const char *real, const struct stat *st,
 		gw_cache_release(e);
 		return ret;
 	}
-	if ((rv = gw_file_answer(h, real, etag, vary, &a)) != 0) {
+	if ((rv = gw_file_answer(h, real, etag, vary, cache_control, &a)) !=
+	    0) {
 		if (rv == CORE_ENOTFOUND) {
 			gw_metrics_error(&srv->metrics, GW_ERR_FILE);
 			return gw_file_not_found(h, key_path);
@@ -269,7 +270,8 @@ gw_serve_openapi(gw_http *h)
 	if (!h->srv->has_openapi || stat(h->srv->openapi, &st) != 0) {
 		return gw_file_not_found(h, "/openapi.yaml");
 	}
-	return gw_serve_file(h, h->srv->openapi, &st, "/openapi.yaml", NULL);
+	return gw_serve_file(
+	    h, h->srv->openapi, &st, "/openapi.yaml", NULL, GW_CACHE_STATIC);
 }
 
 enum MHD_Result
@@ -284,6 +286,53 @@ gw_serve_static(gw_http *h, const char *path, int root)
 		return gw_file_not_found(h, path);
 	}
 	/* "/" is also the API description for JSON clients. */
-	return gw_serve_file(
-	    h, real, &st, path, root ? "Accept-Encoding, Accept" : NULL);
+	return gw_serve_file(h, real, &st, path,
+	    root ? "Accept-Encoding, Accept" : NULL, GW_CACHE_STATIC);
+}
+
+/* Returns 1 when id[0..len) is "tt" and 1 to 12 digits, the form of an
+ * IMDb id; nothing else can name a file, so ".." and "/" never reach the
+ * file system. */
+static int
+gw_poster_id_valid(const char *id, size_t len)
+{
+	if (len < 3 || len > 14 || strncmp(id, "tt", 2) != 0) {
+		return 0;
+	}
+	for (size_t i = 2; i < len; i++) {
+		if (id[i] < '0' || id[i] > '9') {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+enum MHD_Result
+gw_serve_poster(gw_http *h, const char *id)
+{
+	size_t len = strlen(id);
+	char path[PATH_MAX + 32];
+	char key[64];
+	struct stat st;
+	gw_error err;
+
+	if (len > 4 && strcmp(id + len - 4, ".jpg") == 0) {
+		len -= 4;
+	}
+	if (!gw_poster_id_valid(id, len)) {
+		gw_error_set(&err, 400, "invalid_argument", "imdb_id",
+		    "imdb_id must be an IMDb id, tt and 1 to 12 digits, "
+		    "optionally followed by .jpg");
+		return gw_fail(h, &err, GW_ERR_INVALID_ARGUMENT);
+	}
+	snprintf(key, sizeof(key), "/posters/%.*s.jpg", (int)len, id);
+	snprintf(path, sizeof(path), "%.*s%s", (int)h->srv->posters.rootlen,
+	    h->srv->posters.root, key + 8);
+	if (!h->srv->has_posters || stat(path, &st) != 0 ||
+	    !S_ISREG(st.st_mode)) {
+		gw_error_set(&err, 404, "not_found", "imdb_id",
+		    "no poster for %.*s", (int)len, id);
+		return gw_fail(h, &err, GW_ERR_NOT_FOUND);
+	}
+	return gw_serve_file(h, path, &st, key, NULL, GW_CACHE_POSTER);
 }

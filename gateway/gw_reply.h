@@ -24,6 +24,8 @@
 
 #define GW_CACHE_QUERY  "public, max-age=60"
 #define GW_CACHE_STATIC "public, max-age=300"
+/* A poster file is written once per IMDb id and never changed. */
+#define GW_CACHE_POSTER "public, max-age=604800, immutable"
 #define GW_CACHE_NONE   "no-store"
 
 #define GW_TYPE_JSON  "application/json"

@@ -18,6 +18,7 @@ static const char *const gw_endpoint_names[GW_EP_COUNT] = {
     [GW_EP_READYZ] = "readyz",
     [GW_EP_METRICS] = "metrics",
     [GW_EP_OPENAPI] = "openapi",
+    [GW_EP_POSTER] = "posters",
     [GW_EP_STATIC] = "static",
 };
 
@@ -71,6 +72,11 @@ gw_route(const char *path, const char **id)
 		if (strcmp(path, gw_exact_routes[i].path) == 0) {
 			return gw_exact_routes[i].ep;
 		}
+	}
+
+	if (strncmp(path, "/posters/", 9) == 0) {
+		*id = path + 9;
+		return GW_EP_POSTER;
 	}
 
 	n = sizeof(gw_id_routes) / sizeof(gw_id_routes[0]);

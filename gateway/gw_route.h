@@ -22,6 +22,7 @@ typedef enum gw_endpoint {
 	GW_EP_READYZ,
 	GW_EP_METRICS,
 	GW_EP_OPENAPI,
+	GW_EP_POSTER, /* /posters/{imdb_id}.jpg, a file of the poster folder */
 	GW_EP_STATIC, /* any other path: a file of the ui folder */
 	GW_EP_COUNT
 } gw_endpoint;
@@ -36,7 +37,9 @@ int gw_endpoint_is_query(gw_endpoint ep);
  * Returns the endpoint of a decoded request path. For /movies/{id},
  * /locations/{id} and /scenes/{id} stores a pointer to the id, the rest of
  * path, in *id; an empty id or one with a '/' routes to GW_EP_STATIC, which
- * finds no file and answers 404.
+ * finds no file and answers 404. Every path under /posters/ routes to
+ * GW_EP_POSTER with the rest in *id, so that an invalid poster id gets a
+ * 400 from the poster handler's check.
  */
 gw_endpoint gw_route(const char *path, const char **id);
 

@@ -229,6 +229,7 @@ gw_endpoint_json(gw_endpoint ep, const char *accept)
 	switch (ep) {
 	case GW_EP_METRICS:
 	case GW_EP_OPENAPI:
+	case GW_EP_POSTER:
 	case GW_EP_STATIC:
 		return 0;
 	case GW_EP_ROOT:
@@ -268,6 +269,8 @@ gw_route_request(gw_http *h, const char *url, const char *id, const gw_args *a,
 		return gw_serve_metrics(h);
 	case GW_EP_OPENAPI:
 		return gw_serve_openapi(h);
+	case GW_EP_POSTER:
+		return gw_serve_poster(h, id);
 	default:
 		return gw_serve_static(h, url, 0);
 	}
@@ -476,6 +479,15 @@ gw_find_files(gw_server *srv, char *err, size_t errlen)
 	} else {
 		rpc_log_warn("no ui folder; static files are not served",
 		    "path", GW_INSTALL_UI_DIR);
+	}
+
+	if (cfg->posters != NULL) {
+		if (gw_static_open(
+		        &srv->posters, cfg->posters, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "--posters %s", why);
+			return -1;
+		}
+		srv->has_posters = 1;
 	}
 
 	if (cfg->openapi != NULL) {

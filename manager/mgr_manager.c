@@ -172,15 +172,42 @@ manager_validate(mgr_manager *m, mgr_refresh_result *res)
 	return 0;
 }
 
-/* Fetches and imports source; fills res->stats. Returns the encoded
- * snapshot, or NULL with res->message set. */
+/* Builds the enrichment of ds into *out (NULL when there is none or the
+ * manager has no enrichment configured). Returns 0, or -1 with
+ * res->message set. */
+static int
+manager_enrich(mgr_manager *m, const core_dataset *ds, uint8_t **out,
+    size_t *len, mgr_refresh_result *res)
+{
+	mgr_enrich_summary sum;
+	char err[512];
+
+	*out = NULL;
+	*len = 0;
+	if (m->cfg.enrich == NULL) {
+		return 0;
+	}
+	if (mgr_enrich_build(
+	        m->cfg.enrich, ds, out, len, &sum, err, sizeof(err)) != 0) {
+		snprintf(res->message, sizeof(res->message),
+		    "cannot enrich the dataset: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Fetches and imports source, then enriches it; fills res->stats. Returns
+ * the encoded snapshot, or NULL with res->message set. */
 static uint8_t *
-manager_build(const char *source, size_t *len, mgr_refresh_result *res)
+manager_build(
+    mgr_manager *m, const char *source, size_t *len, mgr_refresh_result *res)
 {
 	core_dataset *ds;
 	char *csv;
 	size_t csvlen;
 	uint8_t *snap = NULL;
+	uint8_t *extra = NULL;
+	size_t extralen = 0;
 	char err[512];
 
 	if (mgr_fetch(source, RPC_SOURCE_MAX_BYTES, &csv, &csvlen, err,
@@ -195,11 +222,17 @@ manager_build(const char *source, size_t *len, mgr_refresh_result *res)
 		free(csv);
 		return NULL;
 	}
+	if (manager_enrich(m, ds, &extra, &extralen, res) != 0) {
+		core_dataset_free(ds);
+		free(csv);
+		return NULL;
+	}
 	core_dataset_free(ds);
-	if (rpc_snapshot_encode(csv, csvlen, source, (int64_t)time(NULL), &snap,
-	        len, err, sizeof(err)) != 0) {
+	if (rpc_snapshot_encode_ex(csv, csvlen, extra, extralen, source,
+	        (int64_t)time(NULL), &snap, len, err, sizeof(err)) != 0) {
 		snprintf(res->message, sizeof(res->message), "%s", err);
 	}
+	free(extra);
 	free(csv);
 	return snap;
 }
@@ -238,7 +271,7 @@ manager_refresh_locked(
 	uint8_t *snap;
 	size_t len;
 
-	if ((snap = manager_build(source, &len, res)) == NULL) {
+	if ((snap = manager_build(m, source, &len, res)) == NULL) {
 		return -1;
 	}
 	if (rpc_snapshot_peek(

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core_dataset.h"
+#include "mgr_enrich.h"
 #include "mgr_survey.h"
 
 typedef struct mgr_config {
@@ -28,6 +29,8 @@ typedef struct mgr_config {
 	int force;                    /* publish even when validation fails */
 	const char *current_path;     /* where the current snapshot is copied
 	                               * for local nodes to start from, or NULL */
+	const mgr_enrich_config *enrich; /* geocodes, film details and
+	                                  * posters; NULL for none */
 } mgr_config;
 
 typedef struct mgr_manager mgr_manager;

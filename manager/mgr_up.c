@@ -39,7 +39,8 @@ static const char up_usage[] =
     "usage: sfmovies up [--source FILE|URL] [--nodes N] [--listen ADDR:PORT]\n"
     "                   [--data-dir DIR] [--store SPEC] [--ui DIR]\n"
     "                   [--run-dir DIR] [--refresh-interval HOURS]\n"
-    "                   [--keep N] [--force]\n"
+    "                   [--keep N] [--force] [--geocode-cache FILE]\n"
+    "                   [--omdb-cache FILE] [--nominatim] [--no-geocode]\n"
     "       sfmovies manager [same options, without starting nodes]\n"
     "\n"
     "up runs the whole service on this machine: the dataset manager, the\n"
@@ -69,7 +70,24 @@ static const char up_usage[] =
     "  --force            publish a version even when validation fails\n"
     "  --tls-cert-key FILE, --tls-ca FILE\n"
     "                     PEM files for tls+tcp:// bus, survey and node\n"
-    "                     links; passed on to the nodes and the gateway\n";
+    "                     links; passed on to the nodes and the gateway\n"
+    "\n"
+    "Enrichment: locations without coordinates are geocoded and films get\n"
+    "OMDb details and posters, cached in DATA-DIR (geocodes.json, omdb.json,\n"
+    "posters/). GOOGLE_MAPS_API_KEY in the environment selects Google\n"
+    "Geocoding; OMDB_API_KEY lets films missing from the caches be asked\n"
+    "of OMDb.\n"
+    "  --geocode-cache F  seed the geocode cache from F, a JSON object of\n"
+    "                     Google Geocoding results keyed by location\n"
+    "  --omdb-cache F     seed the OMDb cache from F: {\"Movies\": {imdbID:\n"
+    "                     {...}}} or films keyed by title with \"imdb\"\n"
+    "  --nominatim        without a Google key, ask OpenStreetMap's public\n"
+    "                     Nominatim, at most once a second\n"
+    "  --nominatim-url U  Nominatim search endpoint; implies --nominatim\n"
+    "  --google-geocode-url U\n"
+    "                     Google Geocoding endpoint\n"
+    "  --omdb-url U       OMDb endpoint\n"
+    "  --no-geocode       add no geocodes, not even cached ones\n";
 
 typedef struct up_args {
 	const char *source;
@@ -86,6 +104,7 @@ typedef struct up_args {
 	unsigned keep;
 	int force;
 	rpc_tls tls; /* for tls+tcp:// links; passed on to the children */
+	mgr_enrich_config enrich; /* data_dir is set at start */
 } up_args;
 
 typedef struct up_state {
@@ -96,6 +115,7 @@ typedef struct up_state {
 	char survey[300];
 	char control[300];
 	char current[300];
+	char posters[512];
 	mgr_supervisor sup;
 	mgr_manager *manager;
 	sigset_t signals;
@@ -132,6 +152,17 @@ up_flag(up_args *a, const char *flag, const char *v)
 		a->survey = v;
 	} else if (strcmp(flag, "--control") == 0) {
 		a->control = v;
+	} else if (strcmp(flag, "--geocode-cache") == 0) {
+		a->enrich.geocode_seed = v;
+	} else if (strcmp(flag, "--omdb-cache") == 0) {
+		a->enrich.omdb_seed = v;
+	} else if (strcmp(flag, "--google-geocode-url") == 0) {
+		a->enrich.google_url = v;
+	} else if (strcmp(flag, "--nominatim-url") == 0) {
+		a->enrich.nominatim_url = v;
+		a->enrich.use_nominatim = 1;
+	} else if (strcmp(flag, "--omdb-url") == 0) {
+		a->enrich.omdb_url = v;
 	} else {
 		fprintf(stderr,
 		    "sfmovies: unknown option \"%s\"; run 'sfmovies up "
@@ -157,6 +188,14 @@ up_parse(int argc, char **argv, up_args *a)
 		}
 		if (strcmp(flag, "--force") == 0) {
 			a->force = 1;
+			continue;
+		}
+		if (strcmp(flag, "--no-geocode") == 0) {
+			a->enrich.no_geocode = 1;
+			continue;
+		}
+		if (strcmp(flag, "--nominatim") == 0) {
+			a->enrich.use_nominatim = 1;
 			continue;
 		}
 		if ((rv = rpc_tls_flag(argc, argv, &i, &a->tls)) != 0) {
@@ -257,6 +296,15 @@ up_start_manager(up_state *st)
 	cfg.refresh_interval_ms = (uint64_t)st->args.refresh_hours * 3600000u;
 	cfg.force = st->args.force;
 	cfg.current_path = st->current;
+	st->args.enrich.data_dir = st->args.data_dir;
+	cfg.enrich = &st->args.enrich;
+	snprintf(
+	    st->posters, sizeof(st->posters), "%s/posters", st->args.data_dir);
+	if (mkdir(st->posters, 0755) != 0 && errno != EEXIST) {
+		rpc_log_error("cannot create poster folder", "path",
+		    st->posters, "error", strerror(errno));
+		return -1;
+	}
 	if (mgr_manager_start(&st->manager, &cfg, err, sizeof(err)) != 0) {
 		rpc_log_error("cannot start the manager", "error", err);
 		return -1;
@@ -333,6 +381,8 @@ up_plan_children(up_state *st)
 		mgr_child_arg(c, "--ui");
 		mgr_child_arg(c, st->args.ui);
 	}
+	mgr_child_arg(c, "--posters");
+	mgr_child_arg(c, st->posters);
 	up_child_tls(st, c);
 }
 

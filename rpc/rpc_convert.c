@@ -28,11 +28,25 @@ rpc_film_to_pb(core_arena *a, const core_film *film, Sfmovies__Film *out)
 	int rv;
 
 	sfmovies__film__init(out);
-	out->id = (char *)film->slug;
+	out->id = (char *)film->public_id;
 	out->slug = (char *)film->slug;
 	out->title = (char *)film->title;
 	out->year = film->year;
 	out->location_count = film->nlocations;
+	out->imdb_id = (char *)film->imdb_id;
+	out->plot = (char *)film->plot;
+	out->genre = (char *)film->genre;
+	out->runtime = (char *)film->runtime;
+	out->rated = (char *)film->rated;
+	out->imdb_rating = (char *)film->imdb_rating;
+	if (film->has_poster) {
+		size_t n = strlen(film->imdb_id) + sizeof("/posters/.jpg");
+
+		if ((out->poster = core_arena_alloc(a, n)) == NULL) {
+			return CORE_ENOMEM;
+		}
+		snprintf(out->poster, n, "/posters/%s.jpg", film->imdb_id);
+	}
 	if ((rv = convert_names(a, &film->directors, &out->n_directors,
 	         &out->directors)) != 0 ||
 	    (rv = convert_names(
@@ -92,7 +106,7 @@ rpc_location_to_pb(core_arena *a, const core_film *film,
 	}
 	rpc_location_id(location->id, id);
 	out->id = id;
-	out->film_id = (char *)film->slug;
+	out->film_id = (char *)film->public_id;
 	out->film_title = (char *)film->title;
 	out->film_year = film->year;
 	out->text = (char *)location->text;
@@ -105,5 +119,8 @@ rpc_location_to_pb(core_arena *a, const core_film *film,
 		out->lat = location->lat;
 		out->lng = location->lng;
 	}
+	out->point_source = (char *)core_point_source_name(
+	    (core_point_source)location->point_source);
+	out->accuracy = (char *)location->accuracy;
 	return 0;
 }

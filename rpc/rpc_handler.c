@@ -433,7 +433,7 @@ handler_film(handler_call *c, const ProtobufCBinaryData *payload)
 		    "id is missing");
 		goto out;
 	}
-	if ((f = core_film_by_slug(c->ds, req->id)) == NULL) {
+	if ((f = core_film_by_key(c->ds, req->id)) == NULL) {
 		handler_fail(c, SFMOVIES__CODE__CODE_NOT_FOUND, "id",
 		    "no film has id \"%.64s\"", req->id);
 		goto out;

@@ -38,10 +38,26 @@ int rpc_snapshot_encode(const char *csv, size_t len, const char *source,
     size_t errlen);
 
 /*
+ * Encodes as rpc_snapshot_encode does, with enrichment[0..enrichment_len),
+ * an encoded Enrichment message (may be empty), which the check import
+ * applies too. The checksum then also covers the enrichment, so the
+ * version changes when the geocodes or film details do.
+ */
+int rpc_snapshot_encode_ex(const char *csv, size_t len,
+    const uint8_t *enrichment, size_t enrichment_len, const char *source,
+    int64_t created_unix, uint8_t **out, size_t *outlen, char *err,
+    size_t errlen);
+
+/* Returns the checksum of a snapshot of csv and enrichment, whose first 16
+ * hexadecimal digits are its version. */
+uint64_t rpc_snapshot_checksum(
+    const void *csv, size_t len, const void *enrichment, size_t enrichment_len);
+
+/*
  * Decodes and verifies an encoded snapshot (format, checksum, version) and
- * imports its CSV. On success stores a snapshot with one reference in *out.
- * Returns 0, or a negative core_err code with a message in err; a bad
- * checksum or format is CORE_ESYNTAX.
+ * imports its CSV with its enrichment. On success stores a snapshot with one
+ * reference in *out. Returns 0, or a negative core_err code with a message in
+ * err; a bad checksum or format is CORE_ESYNTAX.
  */
 int rpc_snapshot_decode(const uint8_t *buf, size_t len, rpc_snapshot **out,
     char *err, size_t errlen);
@@ -52,6 +68,7 @@ typedef struct rpc_snapshot_header {
 	int64_t created_unix;
 	char source[256];
 	size_t csv_bytes;
+	size_t enrichment_bytes;
 } rpc_snapshot_header;
 
 /*

@@ -284,6 +284,10 @@ wait_ready(env *e, long want)
 	return -1;
 }
 
+/* Stands in for a poster: JPEG's first bytes, then text, so that the
+ * test can compare the body as a string. */
+#define POSTER_BYTES "\xff\xd8\xff\xe0 poster of Escape From Alcatraz"
+
 static int
 setup(void **state)
 {
@@ -295,6 +299,7 @@ setup(void **state)
 	char path[256];
 	char listen[64];
 	char openapi[128];
+	char posters[128];
 	int port;
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -332,6 +337,10 @@ setup(void **state)
 	}
 	snprintf(openapi, sizeof(openapi), "%s/openapi.yaml", e.dir);
 	write_text(openapi, "openapi: 3.0.3\n");
+	snprintf(posters, sizeof(posters), "%s/posters", e.dir);
+	mkdir(posters, 0700);
+	snprintf(path, sizeof(path), "%s/tt0079116.jpg", posters);
+	write_text(path, POSTER_BYTES);
 
 	snprintf(e.node_url, sizeof(e.node_url), "ipc://%s/node.ipc", e.dir);
 	if ((port = free_port()) < 0 || start_node(&e) != 0) {
@@ -342,8 +351,8 @@ setup(void **state)
 	snprintf(log, sizeof(log), "%s/gateway.log", e.dir);
 	{
 		char *argv[] = {GW_TEST_GATEWAY, "--listen", listen, "--node",
-		    e.node_url, "--ui", ui, "--openapi", openapi, "--threads",
-		    "2", "--rpc-timeout", "500", NULL};
+		    e.node_url, "--ui", ui, "--openapi", openapi, "--posters",
+		    posters, "--threads", "2", "--rpc-timeout", "500", NULL};
 
 		e.gateway = spawn(argv, log);
 	}
@@ -396,7 +405,8 @@ test_search_clint_eastwood(void **state)
 	    strstr(r.body, "\"title\":\"Escape From Alcatraz\",\"year\":1979");
 	assert_non_null(film);
 	/* Its hit lists its one location. */
-	assert_non_null(strstr(film, "\"location_count\":1},\"locations\":[{"));
+	assert_non_null(strstr(film, "\"location_count\":1,"));
+	assert_non_null(strstr(film, "\"poster\":null},\"locations\":[{"));
 	assert_non_null(strstr(film, "\"text\":\"Alcatraz Island\""));
 	reply_free(&r);
 }
@@ -867,6 +877,89 @@ test_node_down_503(void **state)
 	assert_int_equal(wait_ready(e, 503), 0);
 }
 
+/* Sends a GET for path exactly as written, without libcurl's removal of
+ * "." and ".." segments. */
+static void
+get_as_is(const env *e, const char *path, reply *r)
+{
+	char url[512];
+	CURL *c = curl_easy_init();
+
+	memset(r, 0, sizeof(*r));
+	r->body = calloc(1, 1);
+	snprintf(url, sizeof(url), "%s%s", e->base, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	if (curl_easy_perform(c) == CURLE_OK) {
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	}
+	curl_easy_cleanup(c);
+}
+
+static void
+test_poster_served(void **state)
+{
+	env *e = *state;
+	char value[256];
+	reply r;
+
+	get(e, "/posters/tt0079116.jpg", &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(
+	    header(&r, "Content-Type", value, sizeof(value)), "image/jpeg");
+	assert_string_equal(header(&r, "Cache-Control", value, sizeof(value)),
+	    "public, max-age=604800, immutable");
+	assert_true(header(&r, "ETag", value, sizeof(value))[0] == '"');
+	assert_int_equal(r.len, strlen(POSTER_BYTES));
+	assert_memory_equal(r.body, POSTER_BYTES, r.len);
+	reply_free(&r);
+
+	/* The same file without the extension. */
+	get(e, "/posters/tt0079116", &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.len, strlen(POSTER_BYTES));
+	reply_free(&r);
+}
+
+static void
+test_poster_not_found(void **state)
+{
+	env *e = *state;
+	reply r;
+
+	get(e, "/posters/tt0000001.jpg", &r);
+	assert_int_equal(r.status, 404);
+	assert_non_null(strstr(r.body, "\"code\":\"not_found\""));
+	assert_non_null(strstr(r.body, "no poster for tt0000001"));
+	reply_free(&r);
+}
+
+static void
+test_poster_rejects_paths(void **state)
+{
+	static const char *const bad[] = {"/posters/../secret.txt",
+	    "/posters/..%2Fsecret.txt", "/posters/tt0079116/../../secret.txt",
+	    "/posters/tt12ab.jpg", "/posters/tt.jpg", "/posters/index.html",
+	    "/posters/tt0079116.jpg.jpg", "/posters/"};
+	env *e = *state;
+	reply r;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		get_as_is(e, bad[i], &r);
+		if (r.status != 400) {
+			fail_msg(
+			    "%s answered %ld, expected 400", bad[i], r.status);
+		}
+		assert_null(strstr(r.body, "outside the ui folder"));
+		assert_non_null(strstr(r.body, "\"parameter\":\"imdb_id\""));
+		reply_free(&r);
+	}
+}
+
 int
 main(void)
 {
@@ -885,6 +978,9 @@ main(void)
 	    cmocka_unit_test(test_cors),
 	    cmocka_unit_test(test_gzip),
 	    cmocka_unit_test(test_metrics_count),
+	    cmocka_unit_test(test_poster_served),
+	    cmocka_unit_test(test_poster_not_found),
+	    cmocka_unit_test(test_poster_rejects_paths),
 	    cmocka_unit_test(test_static_files),
 	    cmocka_unit_test(test_status_endpoint),
 	    cmocka_unit_test(test_node_down_503),

@@ -37,7 +37,9 @@ test_film_fields(void **state)
 	    "alcatraz-1979\",\"title\":\"Escape From Alcatraz\",\"year\":1979,"
 	    "\"directors\":[\"Don Siegel\"],\"writers\":[],\"actors\":["
 	    "\"Clint Eastwood\",\"Patrick McGoohan\"],\"companies\":[],"
-	    "\"distributors\":[],\"location_count\":1}");
+	    "\"distributors\":[],\"location_count\":1,\"imdb_id\":null,"
+	    "\"plot\":null,\"genre\":null,\"runtime\":null,\"rated\":null,"
+	    "\"imdb_rating\":null,\"poster\":null}");
 	core_buf_free(&b);
 }
 
@@ -61,7 +63,7 @@ test_location_unknowns_are_null(void **state)
 	    "\"X\",\"film_year\":null,\"text\":\"Somewhere\",\"fun_facts\":"
 	    "null,"
 	    "\"neighborhood\":null,\"district\":null,\"lat\":null,\"lng\":null,"
-	    "\"outside_sf\":false}");
+	    "\"outside_sf\":false,\"point_source\":null,\"accuracy\":null}");
 	core_buf_free(&b);
 }
 
@@ -87,11 +89,61 @@ test_location_point_and_distance(void **state)
 	assert_non_null(strstr(b.data,
 	    "\"lat\":37.8199109,\"lng\":-122.4783429,"
 	    "\"outside_sf\":false,"
-	    "\"distance_m\":12.5}"));
+	    "\"distance_m\":12.5,"));
 	assert_non_null(strstr(b.data,
 	    "\"neighborhood\":\"Presidio\","
 	    "\"district\":2,"));
 	assert_non_null(strstr(b.data, "\"film_year\":1985,"));
+	core_buf_free(&b);
+}
+
+static void
+test_film_details(void **state)
+{
+	Sfmovies__Film f = SFMOVIES__FILM__INIT;
+	core_buf b = {0};
+
+	f.id = "tt0079116";
+	f.slug = "escape-from-alcatraz-1979";
+	f.title = "Escape From Alcatraz";
+	f.imdb_id = "tt0079116";
+	f.plot = "Alcatraz is the most secure prison of its time.";
+	f.genre = "Action, Biography, Crime";
+	f.runtime = "112 min";
+	f.rated = "PG";
+	f.imdb_rating = "7.5";
+	f.poster = "/posters/tt0079116.jpg";
+
+	assert_int_equal(gw_json_film(&b, &f), 0);
+	assert_non_null(strstr(b.data, "{\"id\":\"tt0079116\",\"slug\":"));
+	assert_non_null(strstr(b.data,
+	    "\"imdb_id\":\"tt0079116\",\"plot\":\"Alcatraz is the most "
+	    "secure prison of its time.\",\"genre\":\"Action, Biography, "
+	    "Crime\",\"runtime\":\"112 min\",\"rated\":\"PG\","
+	    "\"imdb_rating\":\"7.5\",\"poster\":\"/posters/tt0079116.jpg\"}"));
+	core_buf_free(&b);
+}
+
+static void
+test_location_point_source(void **state)
+{
+	Sfmovies__Location l = SFMOVIES__LOCATION__INIT;
+	core_buf b = {0};
+
+	l.id = "0123456789abcdef";
+	l.film_id = "tt0079116";
+	l.film_title = "X";
+	l.text = "Lombard St between Hyde and Larkin St";
+	l.has_point = 1;
+	l.lat = 37.8021;
+	l.lng = -122.4187;
+	l.point_source = "nominatim";
+	l.accuracy = "highway/residential";
+
+	assert_int_equal(gw_json_location(&b, &l, 0), 0);
+	assert_non_null(strstr(b.data,
+	    "\"outside_sf\":false,\"point_source\":\"nominatim\","
+	    "\"accuracy\":\"highway/residential\"}"));
 	core_buf_free(&b);
 }
 
@@ -208,6 +260,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_film_fields),
 	    cmocka_unit_test(test_location_unknowns_are_null),
+	    cmocka_unit_test(test_film_details),
+	    cmocka_unit_test(test_location_point_source),
 	    cmocka_unit_test(test_location_point_and_distance),
 	    cmocka_unit_test(test_escaping),
 	    cmocka_unit_test(test_double_format),

@@ -133,8 +133,8 @@ openapi_routed_paths(void **state)
 {
 	static const char *const paths[] = {"/search", "/complete", "/near",
 	    "/box", "/movies/{id}", "/locations/{id}", "/scenes/{id}",
-	    "/status", "/api", "/healthz", "/readyz", "/metrics",
-	    "/openapi.yaml", "/"};
+	    "/posters/{imdb_id}", "/status", "/api", "/healthz", "/readyz",
+	    "/metrics", "/openapi.yaml", "/"};
 
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		char *block = path_block(paths[i]);

@@ -24,12 +24,15 @@
 
 #include "core_err.h"
 #include "core_map.h"
+#include "core_query.h"
 #include "rpc_snapshot.h"
 #include "sfmovies.pb-c.h"
 #include "test_data.h"
 
 #define NEWEST_FILMS     351
 #define NEWEST_LOCATIONS 2153
+#define NEWEST_UNLOCATED 32
+#define UNLOCATED        "Bush Street between Powell and Mason"
 
 #define SOURCE  "https://data.sfgov.org/yitu-d5am.csv"
 #define CREATED 1776000000
@@ -658,6 +661,182 @@ snapshot_refcount_hold_release(void **state)
 	rpc_snapshot_release(NULL);
 }
 
+/* Packs an Enrichment with one geocode for UNLOCATED, one of the 32
+ * location texts that the newest export leaves without a point, and
+ * details for Vertigo (1958). */
+static uint8_t *
+pack_enrichment(size_t *len)
+{
+	Sfmovies__Enrichment e = SFMOVIES__ENRICHMENT__INIT;
+	Sfmovies__Geocode g = SFMOVIES__GEOCODE__INIT;
+	Sfmovies__FilmDetails d = SFMOVIES__FILM_DETAILS__INIT;
+	Sfmovies__Geocode *gs[] = {&g};
+	Sfmovies__FilmDetails *ds[] = {&d};
+	uint8_t *buf;
+
+	g.location = UNLOCATED;
+	g.lat = 37.7906;
+	g.lng = -122.4046;
+	g.source = "google";
+	g.accuracy = "GEOMETRIC_CENTER";
+	d.title = "Vertigo";
+	d.year = 1958;
+	d.imdb_id = "tt0052357";
+	d.genre = "Mystery, Romance, Thriller";
+	d.has_poster = 1;
+	e.n_geocodes = 1;
+	e.geocodes = gs;
+	e.n_details = 1;
+	e.details = ds;
+	*len = sfmovies__enrichment__get_packed_size(&e);
+	buf = malloc(*len);
+	assert_non_null(buf);
+	sfmovies__enrichment__pack(&e, buf);
+	return buf;
+}
+
+static const core_location *
+location_by_text(const core_dataset *ds, const char *text)
+{
+	size_t n;
+	const core_location *l = core_dataset_locations(ds, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(l[i].text, text) == 0) {
+			return &l[i];
+		}
+	}
+	return NULL;
+}
+
+static void
+snapshot_enrichment_in_checksum(void **state)
+{
+	fixture *fx = *state;
+	size_t elen, len;
+	uint8_t *extra = pack_enrichment(&elen);
+	uint8_t *buf = NULL;
+	rpc_snapshot_header hdr;
+	uint64_t want;
+	char expect[17];
+	char err[256] = "";
+
+	assert_int_equal(
+	    rpc_snapshot_encode_ex(fx->csv, fx->csvlen, extra, elen, SOURCE,
+	        CREATED, &buf, &len, err, sizeof(err)),
+	    0);
+	want = core_hash64(extra, elen, core_hash64(fx->csv, fx->csvlen, 0));
+	assert_true(
+	    rpc_snapshot_checksum(fx->csv, fx->csvlen, extra, elen) == want);
+	snprintf(expect, sizeof(expect), "%016llx", (unsigned long long)want);
+	assert_int_equal(
+	    rpc_snapshot_peek(buf, len, &hdr, err, sizeof(err)), 0);
+	assert_string_equal(hdr.version, expect);
+	assert_int_equal(hdr.enrichment_bytes, elen);
+
+	/* The plain snapshot of the same CSV has another version. */
+	assert_int_equal(
+	    rpc_snapshot_peek(fx->enc, fx->enclen, &hdr, err, sizeof(err)), 0);
+	assert_string_not_equal(hdr.version, expect);
+	free(buf);
+	free(extra);
+}
+
+static void
+snapshot_empty_enrichment_same_version(void **state)
+{
+	fixture *fx = *state;
+	uint8_t *buf = NULL;
+	size_t len;
+	rpc_snapshot_header a, b;
+	char err[256] = "";
+
+	assert_int_equal(rpc_snapshot_encode_ex(fx->csv, fx->csvlen, NULL, 0,
+	                     SOURCE, CREATED, &buf, &len, err, sizeof(err)),
+	    0);
+	assert_int_equal(rpc_snapshot_peek(buf, len, &a, err, sizeof(err)), 0);
+	assert_int_equal(
+	    rpc_snapshot_peek(fx->enc, fx->enclen, &b, err, sizeof(err)), 0);
+	assert_string_equal(a.version, b.version);
+	assert_memory_equal(buf, fx->enc, len);
+	free(buf);
+}
+
+static void
+snapshot_decode_applies_enrichment(void **state)
+{
+	fixture *fx = *state;
+	size_t elen, len;
+	uint8_t *extra = pack_enrichment(&elen);
+	uint8_t *buf = NULL;
+	const core_location *l;
+	const core_film *f;
+	rpc_snapshot *s = NULL;
+	char err[256] = "";
+
+	assert_int_equal(
+	    rpc_snapshot_encode_ex(fx->csv, fx->csvlen, extra, elen, SOURCE,
+	        CREATED, &buf, &len, err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    rpc_snapshot_decode(buf, len, &s, err, sizeof(err)), 0);
+	l = location_by_text(s->ds, UNLOCATED);
+	assert_non_null(l);
+	assert_true(l->flags & CORE_LOC_HAS_POINT);
+	assert_int_equal(l->point_source, CORE_POINT_GOOGLE);
+	assert_string_equal(l->accuracy, "GEOMETRIC_CENTER");
+	assert_int_equal(s->stats.geocoded, 1);
+	assert_int_equal(s->stats.unlocated, NEWEST_UNLOCATED - 1);
+
+	f = core_film_by_key(s->ds, "tt0052357");
+	assert_non_null(f);
+	assert_string_equal(f->title, "Vertigo");
+	assert_true(f->has_poster);
+	rpc_snapshot_release(s);
+	free(buf);
+	free(extra);
+}
+
+static void
+snapshot_enrichment_flipped_byte(void **state)
+{
+	fixture *fx = *state;
+	size_t elen, len;
+	uint8_t *extra = pack_enrichment(&elen);
+	uint8_t *buf = NULL;
+	uint8_t *p;
+	char err[256] = "";
+
+	assert_int_equal(
+	    rpc_snapshot_encode_ex(fx->csv, fx->csvlen, extra, elen, SOURCE,
+	        CREATED, &buf, &len, err, sizeof(err)),
+	    0);
+	p = find_bytes(buf, len, "GEOMETRIC_CENTER", 16);
+	assert_non_null(p);
+	p[0] = 'g';
+	expect_decode_error(buf, len, CORE_ESYNTAX, err, sizeof(err));
+	assert_non_null(strstr(err, "checksum mismatch"));
+	free(buf);
+	free(extra);
+}
+
+static void
+snapshot_encode_bad_enrichment(void **state)
+{
+	fixture *fx = *state;
+	static const uint8_t garbage[] = {0xff, 0xff, 0xff, 0xff};
+	uint8_t *buf = NULL;
+	size_t len;
+	char err[256] = "";
+
+	assert_int_equal(
+	    rpc_snapshot_encode_ex(fx->csv, fx->csvlen, garbage,
+	        sizeof(garbage), SOURCE, CREATED, &buf, &len, err, sizeof(err)),
+	    CORE_ESYNTAX);
+	assert_null(buf);
+	assert_non_null(strstr(err, "not a valid Enrichment"));
+}
+
 int
 main(void)
 {
@@ -682,6 +861,11 @@ main(void)
 	    cmocka_unit_test(snapshot_load_missing_file),
 	    cmocka_unit_test(snapshot_load_damaged_file),
 	    cmocka_unit_test(snapshot_load_file_over_max),
+	    cmocka_unit_test(snapshot_enrichment_in_checksum),
+	    cmocka_unit_test(snapshot_empty_enrichment_same_version),
+	    cmocka_unit_test(snapshot_decode_applies_enrichment),
+	    cmocka_unit_test(snapshot_enrichment_flipped_byte),
+	    cmocka_unit_test(snapshot_encode_bad_enrichment),
 	    cmocka_unit_test(snapshot_refcount_hold_release),
 	};
 
