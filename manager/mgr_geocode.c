@@ -15,6 +15,9 @@
 
 /* Nominatim's usage policy asks for a User-Agent that names the
  * application; SFMOVIES_CONTACT, when set, adds the operator's contact. */
+/* What geocode_from_files returns when no file answers the lookup. */
+#define GEOCODE_ASK 2
+
 #define GEOCODE_USER_AGENT "sfmovies/0.1 (San Francisco film locations map)"
 
 struct mgr_geocoder {
@@ -233,7 +236,7 @@ geocode_recent_miss(const json_t *e)
 }
 
 /* Answers from the cache or the seed. Returns MGR_GEOCODE_FOUND,
- * MGR_GEOCODE_NONE for a recent miss, or 1 to ask a service. */
+ * MGR_GEOCODE_NONE for a recent miss, or GEOCODE_ASK to ask a service. */
 static int
 geocode_from_files(
     mgr_geocoder *g, const char *location, mgr_geocode_result *res)
@@ -252,7 +255,7 @@ geocode_from_files(
 	 * keeps working without the seed file. */
 	e = json_object_get(g->seed, location);
 	if (e == NULL || !geocode_entry_point(e, res)) {
-		return 1;
+		return GEOCODE_ASK;
 	}
 	if ((copy = json_deep_copy(e)) != NULL) {
 		json_object_set_new(copy, "source", json_string("cache"));
@@ -283,10 +286,13 @@ static int
 geocode_failed(mgr_geocoder *g, const char *location, int rv, const char *err)
 {
 	const char *service = g->use_google ? "google" : "nominatim";
+	char masked[1024];
 
+	/* An error can quote the response body, which may name the key. */
+	mgr_http_mask(g->http, err, masked, sizeof(masked));
 	g->stats.failed++;
 	rpc_log_warn("geocoding failed, skipping the location", "service",
-	    service, "location", location, "error", err);
+	    service, "location", location, "error", masked);
 	if (rv == MGR_GEOCODE_DENIED ||
 	    ++g->failures_in_row >= MGR_GEOCODE_MAX_FAILURES) {
 		g->disabled = 1;

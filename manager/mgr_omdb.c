@@ -37,6 +37,9 @@ struct mgr_omdb {
 
 #define OMDB_MAX_FAILURES 5
 
+/* What omdb_from_files returns when no file answers the lookup. */
+#define OMDB_ASK 2
+
 int
 mgr_omdb_key(const char *title, unsigned year, char *out, size_t outlen)
 {
@@ -168,7 +171,7 @@ omdb_load_seed(mgr_omdb *o, const char *path, char *err, size_t errlen)
 	json_t *movies;
 	const char *key;
 	json_t *value;
-	int by_title = 1;
+	int objects = 1, with_imdb = 0;
 	int rv;
 
 	if ((rv = mgr_json_load(path, &seed, err, errlen)) != 0) {
@@ -189,12 +192,14 @@ omdb_load_seed(mgr_omdb *o, const char *path, char *err, size_t errlen)
 	if (json_is_object(movies = json_object_get(seed, "Movies"))) {
 		rv = omdb_seed_by_id(o, movies);
 	} else {
+		/* Films that OMDb did not know have no "imdb" object. */
 		json_object_foreach(seed, key, value)
 		{
-			by_title &=
+			objects &= json_is_object(value);
+			with_imdb |=
 			    json_is_object(json_object_get(value, "imdb"));
 		}
-		rv = by_title ? omdb_seed_by_title(o, seed) : 1;
+		rv = objects && with_imdb ? omdb_seed_by_title(o, seed) : 1;
 	}
 	json_decref(seed);
 	if (rv != 0) {
@@ -324,7 +329,7 @@ omdb_remember(mgr_omdb *o, const char *key, const char *id)
 }
 
 /* Answers from the cache or the seed. Returns MGR_OMDB_FOUND,
- * MGR_OMDB_NONE for a recent miss, or 1 to ask OMDb. */
+ * MGR_OMDB_NONE for a recent miss, or OMDB_ASK to ask OMDb. */
 static int
 omdb_from_files(mgr_omdb *o, const char *key, mgr_omdb_details *out)
 {
@@ -349,7 +354,7 @@ omdb_from_files(mgr_omdb *o, const char *key, mgr_omdb_details *out)
 	if (id == NULL || (m = json_object_get(o->seed_movies, id)) == NULL ||
 	    json_object_set(o->movies, id, m) != 0 ||
 	    omdb_remember(o, key, id) != 0) {
-		return 1;
+		return OMDB_ASK;
 	}
 	omdb_fill(m, out);
 	return MGR_OMDB_FOUND;
@@ -358,9 +363,13 @@ omdb_from_files(mgr_omdb *o, const char *key, mgr_omdb_details *out)
 static int
 omdb_failed(mgr_omdb *o, const char *title, int denied, const char *err)
 {
+	char masked[1024];
+
+	/* An error can quote the response body, which may name the key. */
+	mgr_http_mask(o->http, err, masked, sizeof(masked));
 	o->stats.failed++;
 	rpc_log_warn("OMDb lookup failed, skipping the film", "title", title,
-	    "error", err);
+	    "error", masked);
 	if (denied || ++o->failures_in_row >= OMDB_MAX_FAILURES) {
 		o->disabled = 1;
 		rpc_log_error("OMDb disabled for this run", "reason",
@@ -460,7 +469,7 @@ mgr_omdb_lookup(
 	if (mgr_omdb_key(title, year, key, sizeof(key)) != 0) {
 		return MGR_OMDB_NONE;
 	}
-	if ((rv = omdb_from_files(o, key, out)) != 1) {
+	if ((rv = omdb_from_files(o, key, out)) != OMDB_ASK) {
 		o->stats.from_cache += rv == MGR_OMDB_FOUND;
 		return rv;
 	}
