@@ -193,9 +193,23 @@ describe('map page', { timeout: 10 * 60000 }, () => {
     const first = await openPage(browser.context, url('#q=Vertigo&kind=title&film=vertigo-1958'));
     await waitForView(first.page);
     // Move the map so that the position is not the one a fresh page would pick.
+    const fitted = hashParams(first.page).get('map');
+    const zoom = Number(fitted.split(',')[2]);
     await first.page.locator('.leaflet-control-zoom-in').click();
-    await first.page.waitForFunction((before) => window.location.hash !== before,
-      new URL(first.page.url()).hash, { timeout: STEP_TIMEOUT_MS });
+    try {
+      await first.page.waitForFunction((expected) =>
+        new URLSearchParams(window.location.hash.slice(1)).get('map').endsWith(`,${expected}`),
+      zoom + 1, { timeout: STEP_TIMEOUT_MS, polling: 100 });
+    } catch (err) {
+      const state = await first.page.evaluate(() => ({
+        hash: window.location.hash,
+        status: document.getElementById('status').textContent,
+        zoomIn: document.querySelector('.leaflet-control-zoom-in').className,
+        animating: Boolean(document.querySelector('.leaflet-zoom-anim')),
+        visibility: document.visibilityState,
+      }));
+      throw new Error(`the map did not zoom from ${fitted}: ${JSON.stringify(state)}`, { cause: err });
+    }
     const shared = first.page.url();
     const stops = await first.page.locator('#film-panel .place-text').allTextContents();
     await first.page.close();
