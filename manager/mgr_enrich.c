@@ -17,7 +17,8 @@
 /* Without a terminal, progress is logged once per this many items. */
 #define ENRICH_LOG_EVERY 50
 
-/* Poster hosts are image CDNs; five requests a second is gentle. */
+/* Poster hosts are image CDNs; five requests a second is a modest load
+ * by estimate, since they document no limit. */
 #define ENRICH_POSTER_INTERVAL_MS 200
 
 typedef struct enrich_progress {
@@ -69,7 +70,7 @@ typedef struct enrich_run {
 	const mgr_enrich_config *cfg;
 	const core_dataset *ds;
 	mgr_enrich_summary *sum;
-	char posters[4096]; /* "" when no posters are stored */
+	char posters[4096]; /* DATA/posters, or "" without a data folder */
 	Sfmovies__Geocode *geocodes;
 	Sfmovies__Geocode **geocode_ptrs;
 	mgr_geocode_result *points;
@@ -206,17 +207,26 @@ enrich_geocode(enrich_run *r, char *err, size_t errlen)
 	return rv;
 }
 
-/* Stores the film's poster when there is one to store. Returns 1 when
- * the poster file exists afterwards. */
+/* Stores the film's poster when there is one to store and downloads are
+ * on. Returns 1 when the poster file exists afterwards. */
 static int
 enrich_poster(
     enrich_run *r, mgr_http *h, const core_film *f, const mgr_omdb_details *d)
 {
 	char err[1024];
+	char path[4200];
+	struct stat st;
 
-	if (r->posters[0] == '\0' || d->poster_url[0] == '\0' ||
-	    !mgr_poster_id_valid(d->imdb_id)) {
+	if (r->posters[0] == '\0' || !mgr_poster_id_valid(d->imdb_id)) {
 		return 0;
+	}
+	snprintf(path, sizeof(path), "%s/%s.jpg", r->posters, d->imdb_id);
+	if (r->cfg->no_posters || d->poster_url[0] == '\0') {
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+			return 0;
+		}
+		r->sum->posters++;
+		return 1;
 	}
 	if (mgr_poster_fetch(h, r->posters, d->imdb_id, d->poster_url, err,
 	        sizeof(err)) < 0) {
@@ -353,14 +363,15 @@ enrich_open_services(
 	return 0;
 }
 
-/* Prepares DATA/posters, or leaves r->posters empty to store none. */
+/* Prepares DATA/posters, or leaves r->posters empty when there is no
+ * data folder. With no_posters, stored posters are still used. */
 static void
 enrich_posters_dir(enrich_run *r)
 {
 	const mgr_enrich_config *cfg = r->cfg;
 
 	r->posters[0] = '\0';
-	if (cfg->data_dir == NULL || cfg->no_posters) {
+	if (cfg->data_dir == NULL) {
 		return;
 	}
 	snprintf(r->posters, sizeof(r->posters), "%s/posters", cfg->data_dir);

@@ -33,7 +33,7 @@ typedef struct mgr_enrich_config {
 	const char *omdb_url;
 	int no_geocode;    /* no geocodes at all */
 	int use_nominatim; /* ask Nominatim when no Google key is set */
-	int no_posters;    /* store no posters */
+	int no_posters;    /* download no posters; stored ones are used */
 	/* HTTP settings shared by every service; 0 takes the defaults of
 	 * each (tests shorten them). */
 	unsigned interval_ms;

@@ -41,6 +41,7 @@ static const char up_usage[] =
     "                   [--run-dir DIR] [--refresh-interval HOURS]\n"
     "                   [--keep N] [--force] [--geocode-cache FILE]\n"
     "                   [--omdb-cache FILE] [--nominatim] [--no-geocode]\n"
+    "                   [--no-posters]\n"
     "       sfmovies manager [same options, without starting nodes]\n"
     "\n"
     "up runs the whole service on this machine: the dataset manager, the\n"
@@ -87,7 +88,9 @@ static const char up_usage[] =
     "  --google-geocode-url U\n"
     "                     Google Geocoding endpoint\n"
     "  --omdb-url U       OMDb endpoint\n"
-    "  --no-geocode       add no geocodes, not even cached ones\n";
+    "  --no-geocode       add no geocodes, not even cached ones\n"
+    "  --no-posters       download no posters; stored ones are still "
+    "served\n";
 
 typedef struct up_args {
 	const char *source;
@@ -196,6 +199,10 @@ up_parse(int argc, char **argv, up_args *a)
 		}
 		if (strcmp(flag, "--nominatim") == 0) {
 			a->enrich.use_nominatim = 1;
+			continue;
+		}
+		if (strcmp(flag, "--no-posters") == 0) {
+			a->enrich.no_posters = 1;
 			continue;
 		}
 		if ((rv = rpc_tls_flag(argc, argv, &i, &a->tls)) != 0) {
