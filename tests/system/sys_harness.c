@@ -32,13 +32,13 @@
 
 /* Deadlines. Start-up is slow under AddressSanitizer on a busy machine:
  * every node imports the export before it replies. */
-#define SYS_START_MS     60000
-#define SYS_STOP_MS      10000
-#define SYS_CLI_MS       60000
-#define SYS_HTTP_MS      10000
-#define SYS_CONTROL_MS   10000
-#define SYS_MAX_ARGS     24
-#define SYS_LOG_TAIL     6000 /* bytes of the log printed on failure */
+#define SYS_START_MS   60000
+#define SYS_STOP_MS    10000
+#define SYS_CLI_MS     60000
+#define SYS_HTTP_MS    10000
+#define SYS_CONTROL_MS 10000
+#define SYS_MAX_ARGS   24
+#define SYS_LOG_TAIL   6000 /* bytes of the log printed on failure */
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 
@@ -157,7 +157,8 @@ sys_remove_tree(const char *path)
 			    strcmp(e->d_name, "..") == 0) {
 				continue;
 			}
-			snprintf(child, sizeof(child), "%s/%s", path, e->d_name);
+			snprintf(
+			    child, sizeof(child), "%s/%s", path, e->d_name);
 			sys_remove_tree(child);
 		}
 		closedir(d);
@@ -211,8 +212,8 @@ sys_service_init(sys_service *s)
 	snprintf(s->data_dir, sizeof(s->data_dir), "%s/data", s->root);
 	snprintf(s->run_dir, sizeof(s->run_dir), "%s/run", s->root);
 	snprintf(s->log_path, sizeof(s->log_path), "%s/up.log", s->root);
-	snprintf(s->control, sizeof(s->control), "ipc://%s/control.ipc",
-	    s->run_dir);
+	snprintf(
+	    s->control, sizeof(s->control), "ipc://%s/control.ipc", s->run_dir);
 	snprintf(s->listen, sizeof(s->listen), "127.0.0.1:%d", port);
 	snprintf(s->base_url, sizeof(s->base_url), "http://%s", s->listen);
 	return 0;
@@ -268,8 +269,7 @@ sys_exited(pid_t pid)
 	siginfo_t info;
 
 	memset(&info, 0, sizeof(info));
-	if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) !=
-	    0) {
+	if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
 		return 1; /* not our child any more */
 	}
 	return info.si_pid == pid;
@@ -346,9 +346,9 @@ sys_service_start(sys_service *s, const char *source, unsigned nodes)
 {
 	char nodes_arg[16];
 	long deadline = sys_now_ms() + SYS_START_MS;
-	char *argv[] = {SYS_SFMOVIES, "up", "--source", s->source,
-	    "--data-dir", s->data_dir, "--run-dir", s->run_dir, "--listen",
-	    s->listen, "--nodes", nodes_arg, "--refresh-interval", "0", NULL};
+	char *argv[] = {SYS_SFMOVIES, "up", "--source", s->source, "--data-dir",
+	    s->data_dir, "--run-dir", s->run_dir, "--listen", s->listen,
+	    "--nodes", nodes_arg, "--refresh-interval", "0", NULL};
 
 	snprintf(s->source, sizeof(s->source), "%s", source);
 	snprintf(nodes_arg, sizeof(nodes_arg), "%u", nodes);
@@ -480,8 +480,8 @@ sys_control_call(const sys_service *s, const Sfmovies__ControlRequest *req)
 	    (rv = nng_socket_set_ms(sock, NNG_OPT_SENDTIMEO, SYS_CONTROL_MS)) !=
 	        0 ||
 	    (rv = nng_dial(sock, s->control, NULL, 0)) != 0 ||
-	    (rv = nng_msg_alloc(&msg,
-	         sfmovies__control_request__get_packed_size(req))) != 0) {
+	    (rv = nng_msg_alloc(
+	         &msg, sfmovies__control_request__get_packed_size(req))) != 0) {
 		nng_close(sock);
 		return NULL;
 	}
@@ -618,14 +618,24 @@ sys_drain(int fd, char *out, size_t outlen, long deadline)
 		struct pollfd p = {fd, POLLIN, 0};
 		long left = deadline - sys_now_ms();
 		ssize_t n;
+		int ready;
 
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0) {
+		if (left <= 0) {
+			break;
+		}
+		if ((ready = poll(&p, 1, (int)left)) < 0 && errno == EINTR) {
+			continue;
+		}
+		if (ready <= 0) {
 			break;
 		}
 		if (used + 1 < outlen) {
 			n = read(fd, out + used, outlen - used - 1);
 		} else {
 			n = read(fd, scratch, sizeof(scratch));
+		}
+		if (n < 0 && errno == EINTR) {
+			continue;
 		}
 		if (n <= 0) {
 			break;
@@ -663,8 +673,8 @@ sys_run(char *const argv[], char *out, size_t outlen, long timeout_ms)
 		sys_sleep_ms(10);
 	}
 	if (!sys_exited(pid)) {
-		fprintf(stderr, "%s %s did not finish within %ld ms\n",
-		    argv[0], argv[1], timeout_ms);
+		fprintf(stderr, "%s %s did not finish within %ld ms\n", argv[0],
+		    argv[1], timeout_ms);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;
@@ -677,8 +687,8 @@ sys_run(char *const argv[], char *out, size_t outlen, long timeout_ms)
 
 /* Fills argv with prefix[] then the NULL-terminated variable arguments. */
 static void
-sys_collect_args(char *argv[SYS_MAX_ARGS], char *const prefix[], size_t n,
-    va_list ap)
+sys_collect_args(
+    char *argv[SYS_MAX_ARGS], char *const prefix[], size_t n, va_list ap)
 {
 	size_t i = 0;
 	char *arg;
@@ -703,6 +713,20 @@ sys_ctl(const sys_service *s, char *out, size_t outlen, ...)
 	sys_collect_args(argv, prefix, 4, ap);
 	va_end(ap);
 	return sys_run(argv, out, outlen, SYS_CLI_MS);
+}
+
+int
+sys_published_version(const char *out, char version[17])
+{
+	const char *line = strstr(out, "published version ");
+
+	if (line == NULL ||
+	    sscanf(line, "published version %16s", version) != 1) {
+		fprintf(
+		    stderr, "no \"published version\" line in: \"%s\"\n", out);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -33,16 +33,16 @@
 #define SYS_MAX_NODES 8
 
 typedef struct sys_service {
-	char root[64];      /* temporary folder, removed by sys_service_free */
-	char data_dir[96];  /* --data-dir: versions and node state */
-	char run_dir[96];   /* --run-dir: ipc sockets */
-	char log_path[96];  /* output of up and every child */
-	char control[128];  /* ipc://RUN/control.ipc */
-	char listen[32];    /* 127.0.0.1:PORT */
-	char base_url[48];  /* http://127.0.0.1:PORT */
-	char source[4096];  /* --source of the last start */
+	char root[64];     /* temporary folder, removed by sys_service_free */
+	char data_dir[96]; /* --data-dir: versions and node state */
+	char run_dir[96];  /* --run-dir: ipc sockets */
+	char log_path[96]; /* output of up and every child */
+	char control[128]; /* ipc://RUN/control.ipc */
+	char listen[32];   /* 127.0.0.1:PORT */
+	char base_url[48]; /* http://127.0.0.1:PORT */
+	char source[4096]; /* --source of the last start */
 	unsigned nodes;
-	pid_t pid;          /* the up process, leader of its process group */
+	pid_t pid; /* the up process, leader of its process group */
 } sys_service;
 
 typedef struct sys_node {
@@ -157,6 +157,11 @@ int sys_run(char *const argv[], char *out, size_t outlen, long timeout_ms);
  * at most 60 s. Returns what sys_run returns. */
 int sys_ctl(const sys_service *s, char *out, size_t outlen, ...);
 
+/* Stores the version named by the "published version V" line of a `ctl
+ * reload` output. Returns 0, or -1 after printing the whole output to
+ * stderr when no such line is there. */
+int sys_published_version(const char *out, char version[17]);
+
 /* Runs `sfmovies args...` (args end with NULL), waiting at most 60 s.
  * Returns what sys_run returns. */
 int sys_sfmovies(char *out, size_t outlen, ...);
@@ -180,8 +185,8 @@ void sys_reply_free(sys_reply *r);
  * gateway refreshes in the background, such as /status. Returns 0 when
  * the text was found, else -1.
  */
-int sys_http_wait_for(const sys_service *s, const char *path,
-    const char *text, long timeout_ms, sys_reply *r);
+int sys_http_wait_for(const sys_service *s, const char *path, const char *text,
+    long timeout_ms, sys_reply *r);
 
 /* Returns the value of the counter or gauge name in the gateway's
  * /metrics, or -1 when it is missing. A labelled series is named with
@@ -219,8 +224,8 @@ void sys_load_counts_get(sys_load *l, sys_load_counts *c);
  * min_ms have passed since the call, for at most max_ms. Returns 0, or -1
  * when max_ms ran out first.
  */
-int sys_load_wait(sys_load *l, unsigned long min_requests, long min_ms,
-    long max_ms);
+int sys_load_wait(
+    sys_load *l, unsigned long min_requests, long min_ms, long max_ms);
 
 /* Stops and joins the threads, stores the final counts in c (which may be
  * NULL) and frees l. Accepts NULL. */

@@ -36,8 +36,8 @@ static const char *const load_words[] = {"alcatraz", "golden+gate",
     "chinatown", "market+street", "hitchcock", "lombard", "embarcadero",
     "presidio", ""};
 
-static const char *const load_prefixes[] = {"cl", "gold", "ver", "mis",
-    "ala", "emb", "pre", "chi", "tom", "san", "st", "hi"};
+static const char *const load_prefixes[] = {"cl", "gold", "ver", "mis", "ala",
+    "emb", "pre", "chi", "tom", "san", "st", "hi"};
 
 #define NWORDS    (sizeof(load_words) / sizeof(load_words[0]))
 #define NPREFIXES (sizeof(load_prefixes) / sizeof(load_prefixes[0]))
@@ -63,8 +63,7 @@ load_path(unsigned long k, char *path, size_t len)
 	case 2:
 		snprintf(path, len, "/near?lat=%.5f&lng=%.5f&limit=%lu",
 		    37.70 + (double)(j % 1000) * 0.0001,
-		    -122.52 + (double)(j / 1000 % 1000) * 0.0001,
-		    1 + j % 20);
+		    -122.52 + (double)(j / 1000 % 1000) * 0.0001, 1 + j % 20);
 		break;
 	default:
 		snprintf(path, len,
@@ -119,8 +118,8 @@ load_count(sys_load *l, const char *path, CURLcode rc, long status,
 		c->non_200++;
 	}
 	if (failure[0] != '\0' && c->first_failure[0] == '\0') {
-		snprintf(c->first_failure, sizeof(c->first_failure), "%s",
-		    failure);
+		snprintf(
+		    c->first_failure, sizeof(c->first_failure), "%s", failure);
 	}
 	pthread_mutex_unlock(&l->mtx);
 }
@@ -191,8 +190,7 @@ sys_load_counts_get(sys_load *l, sys_load_counts *c)
 }
 
 int
-sys_load_wait(
-    sys_load *l, unsigned long min_requests, long min_ms, long max_ms)
+sys_load_wait(sys_load *l, unsigned long min_requests, long min_ms, long max_ms)
 {
 	long start = sys_now_ms();
 	sys_load_counts c;

@@ -169,8 +169,7 @@ moment_reached(
 	if (poll(&p, 1, 5) <= 0) {
 		return 0;
 	}
-	return saw_temporary(
-	    s, fd, m == KILL_WRITING_VERSION ? "" : "CURRENT");
+	return saw_temporary(s, fd, m == KILL_WRITING_VERSION ? "" : "CURRENT");
 }
 
 /*
@@ -239,7 +238,8 @@ assert_store_consistent(const sys_service *s, char current[17])
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/%s", folder, e->d_name);
-		if (rpc_snapshot_load_file(path, &snap, err, sizeof(err)) != 0) {
+		if (rpc_snapshot_load_file(path, &snap, err, sizeof(err)) !=
+		    0) {
 			fail_msg("%s", err);
 		}
 		assert_memory_equal(snap->version, e->d_name, 16);
@@ -300,14 +300,15 @@ manager_killed_mid_publish(void **state)
 		rpc_snapshot *snap;
 
 		snprintf(snap_path, sizeof(snap_path), "%s/2026.snap", s->root);
-		assert_int_equal(sys_sfmovies(out, sizeof(out), "dataset",
-		                     "build", source_2026, "-o", snap_path, NULL),
+		assert_int_equal(
+		    sys_sfmovies(out, sizeof(out), "dataset", "build",
+		        source_2026, "-o", snap_path, NULL),
 		    0);
 		assert_int_equal(
 		    rpc_snapshot_load_file(snap_path, &snap, err, sizeof(err)),
 		    0);
-		snprintf(version_2026, sizeof(version_2026), "%s",
-		    snap->version);
+		snprintf(
+		    version_2026, sizeof(version_2026), "%s", snap->version);
 		rpc_snapshot_release(snap);
 	}
 
@@ -319,8 +320,9 @@ manager_killed_mid_publish(void **state)
 		on_time = kill_during_reload(s, source_2026, m, version_2026);
 		temporaries = assert_store_consistent(s, current);
 		print_message("killed %s (%s): CURRENT names %s, %d temporary "
-			      "files\n",
-		    m->name, on_time ? "on the trigger" : "after the reload ended",
+		              "files\n",
+		    m->name,
+		    on_time ? "on the trigger" : "after the reload ended",
 		    current, temporaries);
 		assert_restarts(s, source_2025, current);
 	}

@@ -47,7 +47,7 @@ reload(const sys_service *s, const char *source, char version[17])
 	assert_int_equal(
 	    sys_ctl(s, out, sizeof(out), "reload", "--source", source, NULL),
 	    0);
-	assert_int_equal(sscanf(out, "published version %16s", version), 1);
+	assert_int_equal(sys_published_version(out, version), 0);
 }
 
 /* Asserts that the node at ipc://RUN/id.ipc serves version itself. */
@@ -58,9 +58,8 @@ assert_node_serves(const sys_service *s, const char *id, const char *version)
 
 	snprintf(url, sizeof(url), "ipc://%s/%s.ipc", s->run_dir, id);
 	snprintf(field, sizeof(field), "\"dataset_version\":\"%s\"", version);
-	assert_int_equal(
-	    sys_sfmovies(out, sizeof(out), "query", "--node", url, "status",
-	        NULL),
+	assert_int_equal(sys_sfmovies(out, sizeof(out), "query", "--node", url,
+	                     "status", NULL),
 	    0);
 	assert_non_null(strstr(out, field));
 }
@@ -107,8 +106,8 @@ missed_announcement_repaired(void **state)
 	assert_int_equal(kill((pid_t)pid2, SIGCONT), 0);
 
 	waited = sys_wait_converged(s, version_2025, NODES, 30000);
-	print_message("all nodes serve %s %ld ms after SIGCONT\n",
-	    version_2025, waited);
+	print_message(
+	    "all nodes serve %s %ld ms after SIGCONT\n", version_2025, waited);
 	assert_true(waited >= 0);
 
 	assert_int_equal(sys_ctl_status(s, &st), 0);
@@ -140,8 +139,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(
-	        missed_announcement_repaired, sys_test_setup, sys_test_teardown),
+	    cmocka_unit_test_setup_teardown(missed_announcement_repaired,
+	        sys_test_setup, sys_test_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,8 +39,8 @@ query_node_alone(const sys_service *s, char *out, size_t outlen)
 	assert_true((node = sys_spawn(log, args)) > 0);
 	do {
 		sys_sleep_ms(100);
-		rv = sys_sfmovies(out, outlen, "query", "--node", url, "status",
-		    NULL);
+		rv = sys_sfmovies(
+		    out, outlen, "query", "--node", url, "status", NULL);
 	} while (rv != 0 && sys_now_ms() < deadline);
 	sys_stop_process(node);
 	print_message("node alone: %s", out);
@@ -86,7 +86,7 @@ node_serves_state_alone(void **state)
 	assert_int_equal(sys_ctl(s, out, sizeof(out), "reload", "--source",
 	                     source_2026, NULL),
 	    0);
-	assert_int_equal(sscanf(out, "published version %16s", version_2026), 1);
+	assert_int_equal(sys_published_version(out, version_2026), 0);
 	assert_true(sys_wait_converged(s, version_2026, NODES, 30000) >= 0);
 	sys_service_stop(s);
 	query_node_alone(s, out, sizeof(out));

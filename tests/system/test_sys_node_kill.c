@@ -53,7 +53,8 @@ node_killed_under_load(void **state)
 	unsigned long queries;
 	double misses;
 
-	assert_int_equal(sys_data_path(SYS_DATA_2026, source, sizeof(source)), 0);
+	assert_int_equal(
+	    sys_data_path(SYS_DATA_2026, source, sizeof(source)), 0);
 	assert_int_equal(sys_service_start(s, source, 3), 0);
 
 	assert_int_equal(sys_ctl_status(s, &st), 0);
@@ -62,7 +63,8 @@ node_killed_under_load(void **state)
 	assert_true(sys_service_owns(s, old_pid));
 
 	/* `ctl --json status` names the same process. */
-	assert_int_equal(sys_ctl(s, out, sizeof(out), "--json", "status", NULL), 0);
+	assert_int_equal(
+	    sys_ctl(s, out, sizeof(out), "--json", "status", NULL), 0);
 	snprintf(pid_field, sizeof(pid_field), "\"pid\":%ld", old_pid);
 	assert_non_null(strstr(out, pid_field));
 
@@ -77,7 +79,7 @@ node_killed_under_load(void **state)
 	t->load = NULL;
 
 	print_message("load: %lu requests, %lu before the kill and %lu after; "
-		      "%lu non-200, %lu transport errors\n",
+	              "%lu non-200, %lu transport errors\n",
 	    after.requests, before.requests, after.requests - before.requests,
 	    after.non_200, after.transport_errors);
 	if (after.non_200 + after.transport_errors > 0) {

@@ -23,7 +23,8 @@ query_cli_search_and_limit(void **state)
 	char source[4096], url[160], out[65536];
 	int rv;
 
-	assert_int_equal(sys_data_path(SYS_DATA_2026, source, sizeof(source)), 0);
+	assert_int_equal(
+	    sys_data_path(SYS_DATA_2026, source, sizeof(source)), 0);
 	assert_int_equal(sys_service_start(s, source, 1), 0);
 	snprintf(url, sizeof(url), "ipc://%s/node-1.ipc", s->run_dir);
 

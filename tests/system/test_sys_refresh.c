@@ -130,16 +130,16 @@ refresh_under_load(void **state)
 	assert_int_equal(sys_load_wait(t->load, 1000, 1000, 30000), 0);
 
 	started = sys_now_ms();
-	rv = sys_ctl(s, out, sizeof(out), "reload", "--source", new_source,
-	    NULL);
+	rv = sys_ctl(
+	    s, out, sizeof(out), "reload", "--source", new_source, NULL);
 	returned = sys_now_ms();
 	assert_int_equal(rv, 0);
-	assert_int_equal(sscanf(out, "published version %16s", version), 1);
+	assert_int_equal(sys_published_version(out, version), 0);
 
 	measure_convergence(s, version, returned, 30000, &c);
 	print_message("reload took %ld ms; after it returned, the nodes "
-		      "served %s after %ld, %ld and %ld ms, and ctl status "
-		      "reported it after %ld, %ld and %ld ms\n",
+	              "served %s after %ld, %ld and %ld ms, and ctl status "
+	              "reported it after %ld, %ld and %ld ms\n",
 	    returned - started, version, c.node_ms[0], c.node_ms[1],
 	    c.node_ms[2], c.ctl_ms[0], c.ctl_ms[1], c.ctl_ms[2]);
 
@@ -162,21 +162,23 @@ refresh_under_load(void **state)
 	 * The gateway keys its response cache by the version of its latest
 	 * STATUS reply, which it requests once a second, so it may take
 	 * that long to stop returning cached 2025 replies. */
-	assert_int_equal(sys_http_wait_for(s, "/search?q=maintenance+required",
-	                     "\"title\":\"" SYS_TITLE_2026_ONLY "\"", 10000, &r),
+	assert_int_equal(
+	    sys_http_wait_for(s, "/search?q=maintenance+required",
+	        "\"title\":\"" SYS_TITLE_2026_ONLY "\"", 10000, &r),
 	    0);
 	sys_reply_free(&r);
 	assert_int_equal(sys_ctl_status(s, &st), 0);
 	assert_string_equal(st.current, version);
-	assert_int_equal(sys_http_wait_for(s, "/status", version, 10000, &r), 0);
+	assert_int_equal(
+	    sys_http_wait_for(s, "/status", version, 10000, &r), 0);
 	sys_reply_free(&r);
 
 	/* Checked last, so that a slow convergence does not hide the
 	 * checks above. */
 	if (slowest(c.ctl_ms) > CONVERGE_MS) {
 		fail_msg("ctl status reported the new version on every node "
-			 "%ld ms after the reload returned; at most %d ms are "
-			 "allowed",
+		         "%ld ms after the reload returned; at most %d ms are "
+		         "allowed",
 		    slowest(c.ctl_ms), CONVERGE_MS);
 	}
 
