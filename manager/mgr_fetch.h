@@ -16,6 +16,21 @@ int mgr_fetch_global_init(void);
 /* Returns 1 when source is an http:// or https:// URL. */
 int mgr_fetch_is_url(const char *source);
 
+/* The validators of the last response from a URL, for a conditional GET. */
+typedef struct mgr_fetch_validators {
+	char etag[256];         /* "" when the server sent none */
+	char last_modified[64]; /* likewise */
+} mgr_fetch_validators;
+
+/*
+ * Like mgr_fetch, but for a URL sends If-None-Match and If-Modified-Since
+ * from v (when set) and stores the new response's validators in v.
+ * Returns 1, with no data, when the server answers 304 Not Modified.
+ * Files are always read and leave v alone.
+ */
+int mgr_fetch_cond(const char *source, size_t max, mgr_fetch_validators *v,
+    char **data, size_t *len, char *err, size_t errlen);
+
 /*
  * Reads source (a file path or URL) into a new malloc'd, NUL-terminated
  * buffer of at most max bytes. URLs are tried up to 3 times with backoff

@@ -18,6 +18,7 @@
 #include "mgr_control.h"
 #include "mgr_fetch.h"
 #include "mgr_publish.h"
+#include "mgr_socrata.h"
 #include "mgr_store.h"
 #include "rpc_file.h"
 #include "rpc_handler.h"
@@ -44,6 +45,7 @@ struct mgr_manager {
 	size_t current_rows; /* rows accepted by its import */
 	int64_t last_announce_ms;
 	int stopping;
+	mgr_fetch_validators validators; /* of cfg.source; refresh_mtx */
 };
 
 /* Replaces the current version; takes ownership of snap. */
@@ -196,6 +198,54 @@ manager_enrich(mgr_manager *m, const core_dataset *ds, uint8_t **out,
 	return 0;
 }
 
+/*
+ * Fetches source into *csv: a conditional GET for the configured URL (a 304
+ * sets res->unchanged), and Socrata's JSON rows turned into CSV. Returns 0,
+ * or -1 with res->message set.
+ */
+static int
+manager_fetch(mgr_manager *m, const char *source, char **csv, size_t *len,
+    mgr_refresh_result *res)
+{
+	mgr_fetch_validators *v = NULL;
+	char err[512];
+	char *json;
+	int rv;
+
+	/* Validators are kept for the configured source only, so a reload
+	 * of another source neither uses nor replaces them. */
+	if (strcmp(source, m->cfg.source) == 0) {
+		v = &m->validators;
+	}
+	rv = mgr_fetch_cond(
+	    source, RPC_SOURCE_MAX_BYTES, v, csv, len, err, sizeof(err));
+	if (rv == 1) {
+		res->unchanged = 1;
+		snprintf(res->message, sizeof(res->message),
+		    "%s is not modified since the last fetch; nothing to "
+		    "publish",
+		    source);
+		return -1;
+	}
+	if (rv != 0) {
+		snprintf(res->message, sizeof(res->message), "%s", err);
+		return -1;
+	}
+	if (!mgr_socrata_is_json(*csv, *len)) {
+		return 0;
+	}
+
+	json = *csv;
+	rv = mgr_socrata_to_csv(json, *len, csv, len, err, sizeof(err));
+	free(json);
+	if (rv != 0) {
+		snprintf(res->message, sizeof(res->message),
+		    "cannot read %s as Socrata JSON: %s", source, err);
+		return -1;
+	}
+	return 0;
+}
+
 /* Fetches and imports source, then enriches it; fills res->stats. Returns
  * the encoded snapshot, or NULL with res->message set. */
 static uint8_t *
@@ -210,9 +260,7 @@ manager_build(
 	size_t extralen = 0;
 	char err[512];
 
-	if (mgr_fetch(source, RPC_SOURCE_MAX_BYTES, &csv, &csvlen, err,
-	        sizeof(err)) != 0) {
-		snprintf(res->message, sizeof(res->message), "%s", err);
+	if (manager_fetch(m, source, &csv, &csvlen, res) != 0) {
 		return NULL;
 	}
 	if (core_dataset_import(
@@ -272,7 +320,7 @@ manager_refresh_locked(
 	size_t len;
 
 	if ((snap = manager_build(m, source, &len, res)) == NULL) {
-		return -1;
+		return res->unchanged ? 0 : -1;
 	}
 	if (rpc_snapshot_peek(
 	        snap, len, &hdr, res->message, sizeof(res->message)) != 0) {
@@ -371,16 +419,24 @@ mgr_manager_store(mgr_manager *m)
 	return m->store;
 }
 
+/* The first retry after a failed periodic refresh; each failure in a row
+ * doubles the wait, up to the refresh interval. */
+#define MANAGER_RETRY_MS 60000
+
 /* Runs the periodic refresh until the manager stops. */
 static void
 manager_refresher(void *arg)
 {
 	mgr_manager *m = arg;
+	uint64_t wait = m->cfg.refresh_interval_ms;
+	uint64_t retry = MANAGER_RETRY_MS;
 
 	nng_mtx_lock(m->mtx);
 	while (!m->stopping) {
-		nng_time due =
-		    nng_clock() + (nng_time)m->cfg.refresh_interval_ms;
+		nng_time due = nng_clock() + (nng_time)wait;
+		mgr_refresh_result res;
+		char secs[24];
+		int rv;
 
 		while (!m->stopping && nng_clock() < due) {
 			nng_cv_until(m->cv, due);
@@ -390,10 +446,21 @@ manager_refresher(void *arg)
 		}
 		nng_mtx_unlock(m->mtx);
 
-		mgr_refresh_result res;
-		mgr_manager_refresh(m, NULL, 0, &res);
+		rv = mgr_manager_refresh(m, NULL, 0, &res);
 
 		nng_mtx_lock(m->mtx);
+		if (rv == 0) {
+			wait = m->cfg.refresh_interval_ms;
+			retry = MANAGER_RETRY_MS;
+			continue;
+		}
+		wait = retry < m->cfg.refresh_interval_ms
+		    ? retry
+		    : m->cfg.refresh_interval_ms;
+		retry *= 2;
+		snprintf(secs, sizeof(secs), "%llu",
+		    (unsigned long long)(wait / 1000));
+		rpc_log_warn("refresh will be retried", "in_seconds", secs);
 	}
 	nng_mtx_unlock(m->mtx);
 }

@@ -38,6 +38,7 @@ typedef struct mgr_manager mgr_manager;
 /* Outcome of one refresh. */
 typedef struct mgr_refresh_result {
 	int published; /* 1 when a new version became current */
+	int unchanged; /* 1 when the source answered 304 Not Modified */
 	char version[17];
 	char message[1024];
 	core_import_stats stats;

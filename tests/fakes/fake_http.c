@@ -177,6 +177,7 @@ struct fake_http {
 	size_t nrules;
 	fake_request log[FAKE_MAX_REQUESTS];
 	size_t nlog;
+	char etag[64]; /* "" unless fake_http_etag set one */
 };
 
 static int64_t
@@ -256,6 +257,15 @@ fake_handle(void *cls, struct MHD_Connection *conn, const char *url,
 	if ((found = fake_pick(f, url, query, &rule)) != 0) {
 		status = rule.status;
 	}
+	if (found && status == 200 && f->etag[0] != '\0') {
+		const char *inm = MHD_lookup_connection_value(
+		    conn, MHD_HEADER_KIND, "If-None-Match");
+
+		if (inm != NULL && strcmp(inm, f->etag) == 0) {
+			status = 304;
+			rule.len = 0;
+		}
+	}
 	fake_record(f, url, query, status);
 	if (!found) {
 		res = MHD_create_response_from_buffer(sizeof(missing) - 1,
@@ -272,6 +282,9 @@ fake_handle(void *cls, struct MHD_Connection *conn, const char *url,
 		res = MHD_create_response_from_buffer(
 		    rule.len, rule.body, MHD_RESPMEM_MUST_COPY);
 		MHD_add_response_header(res, "Content-Type", rule.content_type);
+		if (f->etag[0] != '\0' && (status == 200 || status == 304)) {
+			MHD_add_response_header(res, "ETag", f->etag);
+		}
 		if (status == 429) {
 			MHD_add_response_header(res, "Retry-After", "0");
 		}
@@ -391,4 +404,12 @@ fake_http_requests(fake_http *f, fake_request *out, size_t max)
 	memcpy(out, f->log, n * sizeof(*out));
 	pthread_mutex_unlock(&f->mtx);
 	return n;
+}
+
+void
+fake_http_etag(fake_http *f, const char *etag)
+{
+	pthread_mutex_lock(&f->mtx);
+	snprintf(f->etag, sizeof(f->etag), "%s", etag);
+	pthread_mutex_unlock(&f->mtx);
 }

@@ -51,6 +51,10 @@ void fake_http_rule(fake_http *f, const char *path, const char *match,
 void fake_http_json(fake_http *f, const char *path, const char *match,
     int status, const char *json, unsigned times, unsigned hang_ms);
 
+/* Makes 200 responses carry ETag: etag, and answers a request whose
+ * If-None-Match equals it with 304 and no body. */
+void fake_http_etag(fake_http *f, const char *etag);
+
 /* Returns the requests received for path (NULL for all) whose query
  * contains match (NULL for any). */
 size_t fake_http_count(fake_http *f, const char *path, const char *match);
