@@ -29,6 +29,9 @@
  * behind, so a node that cannot load a version is not flooded. */
 #define MANAGER_REANNOUNCE_MS 1000
 
+/* After an announcement the surveys run back to back for this long. */
+#define MANAGER_HURRY_MS 3000
+
 struct mgr_manager {
 	mgr_config cfg;
 	mgr_store *store;
@@ -77,6 +80,9 @@ manager_announce(mgr_manager *m)
 		m->last_announce_ms = rpc_now_ms();
 	}
 	nng_mtx_unlock(m->mtx);
+	if (m->survey != NULL) {
+		mgr_survey_hurry(m->survey, MANAGER_HURRY_MS);
+	}
 }
 
 /* Copies the current snapshot to cfg.current_path for local nodes. */

@@ -26,6 +26,7 @@ struct mgr_survey {
 	mgr_node_state nodes[MGR_SURVEY_MAX_NODES];
 	size_t nnodes;
 	int stopping;
+	int64_t hurry_until_ms; /* rounds run back to back until then */
 	unsigned interval_ms;
 	mgr_survey_round_fn fn;
 	void *arg;
@@ -150,7 +151,8 @@ survey_thread(void *arg)
 		}
 
 		nng_mtx_lock(s->mtx);
-		while (!s->stopping && rpc_now_ms() < next) {
+		while (!s->stopping && rpc_now_ms() < next &&
+		    rpc_now_ms() >= s->hurry_until_ms) {
 			nng_cv_until(s->cv,
 			    nng_clock() + (nng_time)(next - rpc_now_ms()));
 		}
@@ -245,4 +247,13 @@ mgr_survey_nodes(mgr_survey *s, mgr_node_state *out, size_t max)
 	memcpy(out, s->nodes, n * sizeof(*out));
 	nng_mtx_unlock(s->mtx);
 	return n;
+}
+
+void
+mgr_survey_hurry(mgr_survey *s, unsigned ms)
+{
+	nng_mtx_lock(s->mtx);
+	s->hurry_until_ms = rpc_now_ms() + ms;
+	nng_cv_wake(s->cv);
+	nng_mtx_unlock(s->mtx);
 }

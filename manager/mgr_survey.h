@@ -46,6 +46,11 @@ int mgr_survey_start(mgr_survey **out, const char *url, unsigned interval_ms,
 /* Stops the thread and closes the socket. Accepts NULL. */
 void mgr_survey_stop(mgr_survey *s);
 
+/* Runs rounds back to back, each as long as the survey time (half the
+ * interval), for the next ms milliseconds: after a publish, so that the
+ * node table shows the new version soon after the nodes load it. */
+void mgr_survey_hurry(mgr_survey *s, unsigned ms);
+
 /* Copies up to max known nodes into out; returns how many. */
 size_t mgr_survey_nodes(mgr_survey *s, mgr_node_state *out, size_t max);
 
