@@ -4,6 +4,8 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "gw_main.h"
 #include "mgr_ctl.h"
@@ -49,9 +51,27 @@ cmd_usage(FILE *out)
 	    out, "\nRun 'sfmovies COMMAND --help' for a command's options.\n");
 }
 
+/*
+ * libmongoc initializes itself when the program loads and creates a shared
+ * memory segment, /dev/shm/mongoc-PID, for its counters; it removes it only
+ * at a clean exit. A process killed with SIGKILL leaves it behind, and a
+ * later process that gets the same PID then prints a warning on stderr.
+ * Removing the name at once keeps the mapping and leaves nothing behind.
+ */
+static void
+cmd_unlink_mongoc_counters(void)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "/mongoc-%ld", (long)getpid());
+	shm_unlink(name);
+}
+
 int
 main(int argc, char **argv)
 {
+	cmd_unlink_mongoc_counters();
+
 	if (argc < 2) {
 		cmd_usage(stderr);
 		return 2;
