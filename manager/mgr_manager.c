@@ -45,7 +45,8 @@ struct mgr_manager {
 	uint8_t *current; /* encoded snapshot of the current version */
 	size_t current_len;
 	char version[17];
-	size_t current_rows; /* rows accepted by its import */
+	size_t current_rows;    /* rows accepted by its import */
+	size_t current_located; /* its locations with a point */
 	int64_t last_announce_ms;
 	int stopping;
 	mgr_fetch_validators validators; /* of cfg.source; refresh_mtx */
@@ -53,8 +54,8 @@ struct mgr_manager {
 
 /* Replaces the current version; takes ownership of snap. */
 static void
-manager_set_current(
-    mgr_manager *m, uint8_t *snap, size_t len, const char *version, size_t rows)
+manager_set_current(mgr_manager *m, uint8_t *snap, size_t len,
+    const char *version, const core_import_stats *st)
 {
 	uint8_t *old;
 
@@ -62,7 +63,8 @@ manager_set_current(
 	old = m->current;
 	m->current = snap;
 	m->current_len = len;
-	m->current_rows = rows;
+	m->current_rows = st->rows_read - st->rows_rejected;
+	m->current_located = st->located;
 	snprintf(m->version, sizeof(m->version), "%s", version);
 	nng_mtx_unlock(m->mtx);
 
@@ -101,20 +103,20 @@ manager_write_current(mgr_manager *m, const uint8_t *snap, size_t len)
 	}
 }
 
-/* Returns the rows an import of the snapshot accepts, or 0. */
-static size_t
-manager_rows(const uint8_t *snap, size_t len)
+/* Stores the import statistics of a snapshot in st (zero when it does
+ * not decode). */
+static void
+manager_stats(const uint8_t *snap, size_t len, core_import_stats *st)
 {
 	rpc_snapshot *s;
 	char err[256];
-	size_t n;
 
+	memset(st, 0, sizeof(*st));
 	if (rpc_snapshot_decode(snap, len, &s, err, sizeof(err)) != 0) {
-		return 0;
+		return;
 	}
-	n = s->stats.rows_read - s->stats.rows_rejected;
+	*st = s->stats;
 	rpc_snapshot_release(s);
-	return n;
 }
 
 /* Called after every survey round: nodes that are up but serve another
@@ -150,7 +152,8 @@ manager_survey_round(void *arg)
 
 /*
  * Checks a candidate against the publishing rules: the Locations column is
- * present and the accepted rows are at least half the current version's.
+ * present, the accepted rows are at least half the current version's, and
+ * it has coordinates when the current version has.
  * Returns 0, or -1 with the reason in res->message.
  */
 static int
@@ -158,10 +161,11 @@ manager_validate(mgr_manager *m, mgr_refresh_result *res)
 {
 	const core_import_stats *st = &res->stats;
 	size_t rows = st->rows_read - st->rows_rejected;
-	size_t current;
+	size_t current, located;
 
 	nng_mtx_lock(m->mtx);
 	current = m->current_rows;
+	located = m->current_located;
 	nng_mtx_unlock(m->mtx);
 
 	if (strstr(st->missing_columns, "Locations") != NULL) {
@@ -173,8 +177,19 @@ manager_validate(mgr_manager *m, mgr_refresh_result *res)
 		snprintf(res->message, sizeof(res->message),
 		    "the source has %zu accepted rows, under half of the "
 		    "current "
-		    "version's %zu; use force to publish it anyway",
+		    "version's %zu; reload with --force to publish it anyway",
 		    rows, current);
+		return -1;
+	}
+
+	/* An older export without coordinates would empty the map. */
+	if (st->located == 0 && located > 0) {
+		snprintf(res->message, sizeof(res->message),
+		    "the source has no coordinates, and the current version "
+		    "has "
+		    "%zu located locations; reload with --force to publish it "
+		    "anyway",
+		    located);
 		return -1;
 	}
 	return 0;
@@ -307,8 +322,7 @@ manager_publish(
 		return -1;
 	}
 	manager_write_current(m, snap, len);
-	manager_set_current(m, snap, len, res->version,
-	    res->stats.rows_read - res->stats.rows_rejected);
+	manager_set_current(m, snap, len, res->version, &res->stats);
 	manager_announce(m);
 	res->published = 1;
 	snprintf(res->message, sizeof(res->message), "published version %s",
@@ -354,6 +368,7 @@ int
 mgr_manager_refresh(
     mgr_manager *m, const char *source, int force, mgr_refresh_result *res)
 {
+	char current[17];
 	int rv;
 
 	memset(res, 0, sizeof(*res));
@@ -364,9 +379,15 @@ mgr_manager_refresh(
 	rv = manager_refresh_locked(m, source, force || m->cfg.force, res);
 	nng_mtx_unlock(m->refresh_mtx);
 
-	if (rv != 0) {
+	mgr_manager_current(m, current);
+	if (rv != 0 && current[0] != '\0') {
 		rpc_log_error(
 		    "refresh failed, the current version keeps serving",
+		    "source", source, "version", current, "error",
+		    res->message);
+	} else if (rv != 0) {
+		rpc_log_error(
+		    "refresh failed, and there is no version to serve",
 		    "source", source, "error", res->message);
 	} else {
 		rpc_log_info("refresh finished", "source", source, "version",
@@ -379,6 +400,7 @@ int
 mgr_manager_rollback(
     mgr_manager *m, const char *version, char *err, size_t errlen)
 {
+	core_import_stats st;
 	uint8_t *snap;
 	size_t len;
 	int rv;
@@ -394,8 +416,8 @@ mgr_manager_rollback(
 	if (rv == 0 &&
 	    (rv = mgr_store_set_current(m->store, version, err, errlen)) == 0) {
 		manager_write_current(m, snap, len);
-		manager_set_current(
-		    m, snap, len, version, manager_rows(snap, len));
+		manager_stats(snap, len, &st);
+		manager_set_current(m, snap, len, version, &st);
 		manager_announce(m);
 		rpc_log_info("rolled back", "version", version);
 	} else if (rv == 0) {
@@ -475,6 +497,7 @@ manager_refresher(void *arg)
 static int
 manager_load_current(mgr_manager *m, char *err, size_t errlen)
 {
+	core_import_stats st;
 	rpc_snapshot_header hdr;
 	uint8_t *snap;
 	size_t len;
@@ -489,7 +512,8 @@ manager_load_current(mgr_manager *m, char *err, size_t errlen)
 		return -1;
 	}
 	manager_write_current(m, snap, len);
-	manager_set_current(m, snap, len, hdr.version, manager_rows(snap, len));
+	manager_stats(snap, len, &st);
+	manager_set_current(m, snap, len, hdr.version, &st);
 	rpc_log_info("loaded current version", "version", hdr.version);
 	return 0;
 }

@@ -176,6 +176,24 @@ up_flag(up_args *a, const char *flag, const char *v)
 	return 0;
 }
 
+/* Returns 1 for an option that takes a value. */
+static int
+up_known(const char *flag)
+{
+	static const char *const flags[] = {"--nodes", "--refresh-interval",
+	    "--keep", "--source", "--listen", "--data-dir", "--store", "--ui",
+	    "--run-dir", "--bus", "--survey", "--control", "--geocode-cache",
+	    "--omdb-cache", "--google-geocode-url", "--nominatim-url",
+	    "--omdb-url"};
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (strcmp(flag, flags[i]) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int
 up_parse(int argc, char **argv, up_args *a)
 {
@@ -210,6 +228,13 @@ up_parse(int argc, char **argv, up_args *a)
 				return -1;
 			}
 			continue;
+		}
+		if (!up_known(flag)) {
+			fprintf(stderr,
+			    "sfmovies: unknown option \"%s\"; run 'sfmovies "
+			    "up --help'\n",
+			    flag);
+			return -1;
 		}
 		if ((v = rpc_args_value(argc, argv, &i)) == NULL ||
 		    up_flag(a, flag, v) != 0) {

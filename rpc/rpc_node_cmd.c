@@ -56,9 +56,9 @@ typedef struct node_args {
 	rpc_tls tls;
 } node_args;
 
-/* Stores the value of a string flag; returns 0, or -1 when unknown. */
-static int
-node_string_flag(node_args *a, const char *flag, const char *v)
+/* Returns where a string flag's value goes, or NULL for another flag. */
+static const char **
+node_string_flag(node_args *a, const char *flag)
 {
 	static const struct {
 		const char *flag;
@@ -74,11 +74,10 @@ node_string_flag(node_args *a, const char *flag, const char *v)
 
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (strcmp(flag, flags[i].flag) == 0) {
-			*(const char **)((char *)a + flags[i].offset) = v;
-			return 0;
+			return (const char **)((char *)a + flags[i].offset);
 		}
 	}
-	return -1;
+	return NULL;
 }
 
 static int
@@ -88,6 +87,7 @@ node_parse(int argc, char **argv, node_args *a)
 
 	for (int i = 1; i < argc; i++) {
 		const char *flag = argv[i];
+		const char **dst;
 		const char *v;
 
 		if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
@@ -100,18 +100,20 @@ node_parse(int argc, char **argv, node_args *a)
 			}
 			continue;
 		}
-		if ((v = rpc_args_value(argc, argv, &i)) == NULL) {
-			return -1;
-		}
-		if (strcmp(flag, "--workers") == 0) {
-			if (rpc_args_unsigned(flag, v, 1, 4096, &a->workers)) {
-				return -1;
-			}
-		} else if (node_string_flag(a, flag, v) != 0) {
+		dst = node_string_flag(a, flag);
+		if (dst == NULL && strcmp(flag, "--workers") != 0) {
 			fprintf(stderr,
 			    "sfmovies: unknown node option \"%s\"; run "
 			    "'sfmovies node --help'\n",
 			    flag);
+			return -1;
+		}
+		if ((v = rpc_args_value(argc, argv, &i)) == NULL) {
+			return -1;
+		}
+		if (dst != NULL) {
+			*dst = v;
+		} else if (rpc_args_unsigned(flag, v, 1, 4096, &a->workers)) {
 			return -1;
 		}
 	}

@@ -211,7 +211,8 @@ manager_refresh_from_server(void **state)
 	fake_http *f = start_fake();
 	char dir[] = "/tmp/test_fetch.XXXXXX";
 	char store[128], bus[160], survey[160], url[128], json_url[128];
-	char err[1024], version[17], first[17];
+	char err[1024], version[17], first[17], path[160];
+	FILE *fp;
 	mgr_config cfg = {0};
 	mgr_refresh_result res;
 	mgr_manager *m;
@@ -250,6 +251,21 @@ manager_refresh_from_server(void **state)
 	assert_int_equal(res.stats.films, 2);
 	mgr_manager_current(m, version);
 	assert_string_not_equal(version, first);
+
+	/* The JSON rows have a point and the CSV rows none: going back to
+	 * the CSV would empty the map, so it needs force. */
+	snprintf(path, sizeof(path), "%s/rows.csv", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(fetch_csv, 1, sizeof(fetch_csv) - 1, fp),
+	    sizeof(fetch_csv) - 1);
+	fclose(fp);
+	assert_int_equal(mgr_manager_refresh(m, path, 0, &res), -1);
+	assert_non_null(strstr(res.message, "no coordinates"));
+	assert_non_null(strstr(res.message, "--force"));
+	mgr_manager_current(m, first);
+	assert_string_equal(first, version);
+	assert_int_equal(mgr_manager_refresh(m, path, 1, &res), 0);
+	assert_int_equal(res.published, 1);
 
 	mgr_manager_stop(m);
 	fake_http_stop(f);
