@@ -200,15 +200,9 @@ bench_serve_echo(const char *url)
 	bench_report_server(
 	    "echo server", atomic_load(&bench_echoed), user0, sys0);
 
-	/* nng 1.5.2 can deadlock in nng_close unless every aio is stopped
-	 * first. */
-	for (int i = 0; i < BENCH_ECHO_WORKERS; i++) {
-		nng_aio_stop(works[i].aio);
-	}
-	nng_close(sock);
-	for (int i = 0; i < BENCH_ECHO_WORKERS; i++) {
-		nng_aio_free(works[i].aio);
-	}
+	/* The process exits without closing the socket, because stopping
+	 * the aios and closing hung twice in about twenty runs of the echo
+	 * server and client with nng 1.5.2. */
 	return 0;
 }
 
@@ -364,14 +358,9 @@ bench_client_echo(const char *url, double seconds, int inflight)
 	       "CPU %.2f us per reply, failures %llu)\n",
 	    win.rate, inflight, win.mean_bytes, win.cpu_us,
 	    (unsigned long long)atomic_load(&bench_failures));
+	fflush(stdout);
 
-	for (int i = 0; i < inflight; i++) {
-		nng_aio_stop(works[i].aio);
-	}
-	nng_close(sock);
-	for (int i = 0; i < inflight; i++) {
-		nng_aio_free(works[i].aio);
-	}
+	/* As in the echo server, the process exits without closing. */
 	return 0;
 }
 
@@ -444,6 +433,7 @@ bench_client_rpc(const char *url, double seconds, int inflight)
 	                                                      : "status",
 	    win.mean_bytes, win.cpu_us,
 	    (unsigned long long)atomic_load(&bench_failures));
+	fflush(stdout);
 	rpc_client_close(bench_client);
 	return 0;
 }
