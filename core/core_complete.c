@@ -104,15 +104,18 @@ complete_word(complete_ctx *c, size_t i, const char *w, size_t len, int prefix)
  * then how many films it covers, its kind, and fewer words.
  */
 static uint32_t
-complete_score(
-    const core_phrase *p, unsigned quality, const char *term, size_t first_len)
+complete_score(const core_phrase *p, unsigned quality, const char *term,
+    size_t term_len, size_t first_len)
 {
 	uint32_t films = p->films < 99 ? p->films : 99;
 	uint32_t score = quality * 10000u;
 
-	if (strcmp(p->norm, term) == 0) {
+	/* Lengths and the first byte settle most candidates without a
+	 * string compare; a one-letter term has thousands of them. */
+	if (p->norm_len == term_len && memcmp(p->norm, term, term_len) == 0) {
 		score += 8000;
-	} else if (strncmp(p->norm, term, first_len) == 0) {
+	} else if (p->norm_len >= first_len && p->norm[0] == term[0] &&
+	    memcmp(p->norm, term, first_len) == 0) {
 		score += 4000;
 	}
 	score += films * 30u + complete_kind_weight[p->kind] * 60u;
@@ -125,6 +128,7 @@ complete_run(complete_ctx *c, const char *term, const char **words,
     size_t *lens, size_t n, core_topk *top)
 {
 	const core_index *ix = &c->ds->index;
+	size_t term_len = strlen(term);
 
 	for (size_t i = 0; i < n && (i == 0 || c->ncandidates > 0); i++) {
 		complete_word(c, i, words[i], lens[i], i + 1 == n);
@@ -132,7 +136,7 @@ complete_run(complete_ctx *c, const char *term, const char **words,
 	for (size_t k = 0; k < c->ncandidates; k++) {
 		uint32_t p = c->candidates[k];
 		uint32_t score = complete_score(
-		    &ix->phrases[p], c->quality[p], term, lens[0]);
+		    &ix->phrases[p], c->quality[p], term, term_len, lens[0]);
 
 		core_topk_push(top, CORE_RANK_KEY(score, p));
 	}

@@ -133,6 +133,7 @@ ix_phrase(ix_builder *b, core_kind kind, const char *text, uint32_t film,
 		p->phrase.norm = key + 1;
 		p->phrase.kind = (uint8_t)kind;
 		p->phrase.nwords = 1;
+		p->phrase.norm_len = (uint32_t)b->norm.len;
 		for (size_t i = 0; i < b->norm.len; i++) {
 			p->phrase.nwords += b->norm.data[i] == ' ' &&
 			    p->phrase.nwords < UINT8_MAX;

@@ -64,6 +64,7 @@ typedef struct core_phrase {
 	uint32_t films;
 	uint8_t kind; /* core_kind */
 	uint8_t nwords;
+	uint32_t norm_len; /* bytes of norm */
 } core_phrase;
 
 typedef struct core_index {

@@ -16,9 +16,12 @@ gw_gzip(core_buf *out, const char *in, size_t len)
 	int rv;
 
 	memset(&z, 0, sizeof(z));
-	/* 15 window bits + 16 selects the gzip wrapper; level 6 is zlib's
-	 * default trade of speed for size. */
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+	/* 15 window bits + 16 selects the gzip wrapper. Every answer is
+	 * compressed once on the request path when it is built, so level 1:
+	 * on 74 KB of the data set's JSON, zlib took 338 us at level 1 and
+	 * 1,120 us at level 6, for 17.0 KB against 13.9 KB (Python's zlib,
+	 * this project's 2-core machine). */
+	if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
 	    Z_OK) {
 		return CORE_ENOMEM;
 	}
