@@ -201,7 +201,7 @@ gw_health_log_change(gw_health *h)
 	if (ready != h->was_ready) {
 		h->was_ready = ready;
 		if (ready) {
-			rpc_log_info("a query node answers: ready");
+			rpc_log_info("a query node responded: ready");
 		} else {
 			rpc_log_warn("no query node answered in the last "
 			             "3 s: not ready");

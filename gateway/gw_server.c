@@ -506,7 +506,7 @@ gw_find_files(gw_server *srv, char *err, size_t errlen)
 		                                         : GW_INSTALL_OPENAPI);
 		srv->has_openapi = 1;
 	} else {
-		rpc_log_warn("no OpenAPI document; /openapi.yaml answers 404",
+		rpc_log_warn("no OpenAPI document; /openapi.yaml returns 404",
 		    "path", GW_INSTALL_OPENAPI);
 	}
 	return 0;

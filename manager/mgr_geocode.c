@@ -235,7 +235,7 @@ geocode_recent_miss(const json_t *e)
 	    MGR_GEOCODE_MISS_TTL_S;
 }
 
-/* Answers from the cache or the seed. Returns MGR_GEOCODE_FOUND,
+/* Looks the text up in the cache, then the seed. Returns MGR_GEOCODE_FOUND,
  * MGR_GEOCODE_NONE for a recent miss, or GEOCODE_ASK to ask a service. */
 static int
 geocode_from_files(

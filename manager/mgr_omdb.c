@@ -328,7 +328,7 @@ omdb_remember(mgr_omdb *o, const char *key, const char *id)
 	return v != NULL ? json_object_set_new(o->lookups, key, v) : -1;
 }
 
-/* Answers from the cache or the seed. Returns MGR_OMDB_FOUND,
+/* Looks the film up in the cache, then the seed. Returns MGR_OMDB_FOUND,
  * MGR_OMDB_NONE for a recent miss, or OMDB_ASK to ask OMDb. */
 static int
 omdb_from_files(mgr_omdb *o, const char *key, mgr_omdb_details *out)

@@ -27,8 +27,9 @@
 
 #define UP_MAX_NODES 32
 
-/* A node that missed this many surveys while its process still runs is
- * hung: it is killed and restarted. */
+/* A node whose process runs but which the surveys mark down is hung, and
+ * is killed and restarted; a node started less than this long ago is left
+ * alone, because it may still be loading its snapshot. */
 #define UP_HUNG_GRACE_MS 5000
 
 #define UP_DEFAULT_SOURCE                                                      \

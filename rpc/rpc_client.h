@@ -25,11 +25,7 @@ typedef struct rpc_client_config {
 	unsigned resend_ms;  /* 0 takes the default, 250 */
 	unsigned timeout_ms; /* per call; 0 takes the default, 2000 */
 	size_t max_reply;    /* bytes; 0 takes the default, 4 MiB */
-	/* TLS for tls+tcp:// addresses: PEM files, or NULL. */
-	const char *tls_ca_file;
-	const char *tls_cert_file;
-	const char *tls_key_file;
-} rpc_client_config;
+} rpc_client_config;         /* tls+tcp:// addresses use rpc_tls.h's settings */
 
 /* The outcome of a call, valid only while the callback runs. */
 typedef struct rpc_result {
